@@ -1,0 +1,1 @@
+"""Pure-Python rules of the regulation: no Django import anywhere in this package."""
