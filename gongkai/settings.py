@@ -25,7 +25,9 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("GONGKAI_DEBUG", "1") == "1"
-ALLOWED_HOSTS = os.environ.get("GONGKAI_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",")
+ALLOWED_HOSTS = os.environ.get(
+    "GONGKAI_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver"
+).split(",")
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("GONGKAI_CSRF_TRUSTED_ORIGINS", "").split(",") if o
 ]
@@ -40,7 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "django_tasks",
-    "django_tasks.backends.database",
+    "django_tasks_db",
     "gongkai.core",
     "gongkai.agencies",
     "gongkai.workcalendar",
@@ -173,7 +175,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("GONGKAI_FROM_EMAIL", "gongkai@localhost")
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(
-            "GONGKAI_TASKS_BACKEND", "django_tasks.backends.database.DatabaseBackend"
+            "GONGKAI_TASKS_BACKEND", "django_tasks_db.backend.DatabaseBackend"
         ),
     }
 }

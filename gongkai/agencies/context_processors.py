@@ -23,8 +23,14 @@ def _nav(request):
             url = reverse(name)
         except NoReverseMatch:
             continue
-        items.append({"url": url, "label": label, "active": request.path.startswith(url)
-                      and (url != "/staff/" or request.path == url)})
+        items.append(
+            {
+                "url": url,
+                "label": label,
+                "active": request.path.startswith(url)
+                and (url != "/staff/" or request.path == url),
+            }
+        )
     return items
 
 

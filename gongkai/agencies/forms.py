@@ -20,6 +20,8 @@ class LoginForm(AuthenticationForm):
 class AgencyContactForm(forms.ModelForm):
     """The disclosure office's contacts shown in the guide (Art. 12)."""
 
+    website = forms.URLField(label=_("网站"), required=False, assume_scheme="https")
+
     class Meta:
         model = Agency
         fields = [

@@ -84,11 +84,7 @@ def can(user, action: str | Action, obj) -> bool:
     for role, path, aid in _memberships(user):
         if aid == agency.pk and role in OWN.get(action, set()):
             return True
-        if (
-            aid != agency.pk
-            and agency.path.startswith(path)
-            and role in SUBTREE.get(action, set())
-        ):
+        if aid != agency.pk and agency.path.startswith(path) and role in SUBTREE.get(action, set()):
             return True
     return False
 

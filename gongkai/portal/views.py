@@ -9,7 +9,9 @@ def _tree(agencies):
     by_parent: dict = {}
     for a in agencies:
         by_parent.setdefault(a.parent_id, []).append(a)
-    roots = [a for a in agencies if a.parent_id is None or a.parent_id not in {x.pk for x in agencies}]
+    roots = [
+        a for a in agencies if a.parent_id is None or a.parent_id not in {x.pk for x in agencies}
+    ]
 
     def build(node):
         return {"agency": node, "children": [build(c) for c in by_parent.get(node.pk, [])]}
