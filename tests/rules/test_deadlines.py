@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gongkai.rules import workdays as wdmod
 from gongkai.rules.deadlines import (
     ClockConventions,
     ClockError,
@@ -22,6 +23,15 @@ from gongkai.rules.workdays import HOLIDAY, Override, WorkdayCalendar
 
 CAL = WorkdayCalendar()
 D = date.fromisoformat
+
+
+@pytest.fixture(autouse=True)
+def builtin_calendar():
+    """Pure-rule tests use the package-only calendar, whatever provider Django installed."""
+    saved = wdmod.get_default_calendar_provider()
+    wdmod.set_default_calendar_provider(None)
+    yield
+    wdmod.set_default_calendar_provider(saved)
 
 
 def ev(kind, on, **kw):
