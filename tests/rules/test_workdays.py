@@ -19,6 +19,15 @@ from gongkai.rules.workdays import (
 FIRST, LAST = date(2019, 1, 1), date(2026, 12, 31)
 
 
+@pytest.fixture(autouse=True)
+def builtin_calendar():
+    """Pure-rule tests use the package-only calendar, whatever provider Django installed."""
+    saved = wdmod.get_default_calendar_provider()
+    wdmod.set_default_calendar_provider(None)
+    yield
+    wdmod.set_default_calendar_provider(saved)
+
+
 def oracle_is_workday(d):
     """Reference: the package itself, Monday–Friday outside its years."""
     try:
@@ -249,3 +258,4 @@ def test_default_calendar_provider_injection():
     finally:
         wdmod.set_default_calendar_provider(None)
     assert wdmod.is_workday(date(2025, 3, 3))
+    assert wdmod.get_default_calendar_provider() is None
