@@ -52,7 +52,10 @@ class Command(BaseCommand):
                 if lang == "zh_Hant":
                     entry.msgstr = cc.convert(entry.msgid)
                     if entry.msgid_plural:
-                        entry.msgstr_plural = {0: cc.convert(entry.msgid), 1: cc.convert(entry.msgid_plural)}
+                        entry.msgstr_plural = {
+                            0: cc.convert(entry.msgid),
+                            1: cc.convert(entry.msgid_plural),
+                        }
                 else:
                     english = en_map.get(entry.msgid)
                     if english:
