@@ -48,6 +48,7 @@ def test_fixtures_are_what_they_claim():
         (f"身份证号：{ID18_X}", "id_number", ID18_X),
         (f"身份证号：{ID18_X.lower()}", "id_number", ID18_X.lower()),
         ("公民身份号码 350102 19900101 1238 已核实", "id_number", "350102 19900101 1238"),
+        ("证件号350102-19900101-1238", "id_number", "350102-19900101-1238"),
         (f"旧身份证{ID15}", "id_number", ID15),
         (f"ID:{ID18}", "id_number", ID18),
         ("手机13812345678", "mobile", "13812345678"),
@@ -511,3 +512,15 @@ def test_real_corpus_has_no_identity_numbers():
     for path in files:
         for f in scan(path.read_text(encoding="utf-8")):
             assert f.kind == "email", (path, f)
+
+
+def test_html_source_text_and_attributes():
+    html = (
+        '<p style="text-indent:2em">申请人手机：<span class="x">13812345678</span></p>'
+        '<a href="mailto:zs@163.com">来信</a><img alt="卡号6217000000123451" src="/u/a_138.png">'
+    )
+    found = scan(html)
+    assert [f.kind for f in found] == ["mobile", "email", "bank_card"]
+    masked = mask(html, found)
+    assert "138****5678" in masked and "z***@163.com" in masked and "6217********3451" in masked
+    assert masked.count("<") == html.count("<")
