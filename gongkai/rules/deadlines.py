@@ -144,6 +144,18 @@ class ClockConventions:
         if self.consultation_pause_from not in ("sent", "received"):
             raise ValueError('consultation_pause_from must be "sent" or "received"')
 
+    @classmethod
+    def from_mapping(cls, data: dict | None) -> ClockConventions:
+        """Build from a settings dict (e.g. ``settings.GONGKAI["CLOCK"]``); unknown keys raise."""
+        data = dict(data or {})
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(data) - names
+        if unknown:
+            raise ValueError(f"unknown clock convention(s): {', '.join(sorted(unknown))}")
+        if isinstance(data.get("legacy_before"), str):
+            data["legacy_before"] = date.fromisoformat(data["legacy_before"])
+        return cls(**data)
+
 
 DEFAULT_CONVENTIONS = ClockConventions()
 

@@ -473,3 +473,21 @@ def test_clock_matches_day_by_day_oracle(sc, extra):
     assert s.workdays_used == oracle_used(start, as_of, spans)
     assert s.overdue == (as_of > s.due_on)
     assert s.workdays_left == max(0, allowance - s.workdays_used)
+
+
+def test_conventions_from_mapping():
+    c = ClockConventions.from_mapping({"fee_notice_pauses": False, "legacy_before": "2019-05-15"})
+    assert c.fee_notice_pauses is False and c.legacy_before == D("2019-05-15")
+    assert ClockConventions.from_mapping(None) == ClockConventions()
+    with pytest.raises(ValueError, match="unknown"):
+        ClockConventions.from_mapping({"reply_days": 20})
+    with pytest.raises(ValueError):
+        ClockConventions(consultation_pause_from="answered")
+
+
+def test_count_receipt_day_convention():
+    c = ClockConventions(count_receipt_day=True)
+    # Fri 2025-01-24 counts as day 1 → 19 more working days
+    assert compute_clock(D("2025-01-24"), [], D("2025-01-24"), CAL, c).due_on == CAL.add_workdays(
+        D("2025-01-24"), 19
+    )
