@@ -19,6 +19,9 @@ them, Art. 12), postcodes, and any candidate that is part of a longer run of dig
 A mobile-shaped number that reads as an amount (followed by 元/万元/人…, a decimal part, or six
 trailing zeros) is a figure, not a phone.
 
+``scan`` works on plain text and on HTML source alike: attribute values (alt, title, mailto:
+links) are public in a page's source too, so they are scanned as well.
+
 ``scan`` is regex-based with compiled patterns and cheap checks only on candidates, so it runs on
 a 1 MB text in well under a second (``bench/privacy_scan.py`` prints the figure).
 
@@ -172,7 +175,7 @@ def is_valid_id_number(s: str) -> bool:
     return False
 
 
-_ID18_RE = re.compile(r"(" + _D1 + r"\d{5}(?P<s>[ ]?)\d{8}(?P=s)\d{3}[\dXx])" + _R, re.ASCII)
+_ID18_RE = re.compile(r"(" + _D1 + r"\d{5}(?P<s>[ -]?)\d{8}(?P=s)\d{3}[\dXx])" + _R, re.ASCII)
 _ID15_RE = re.compile(r"(" + _D1 + r"\d{14})" + _R, re.ASCII)
 
 

@@ -48,6 +48,7 @@ def test_fixtures_are_what_they_claim():
         (f"身份证号：{ID18_X}", "id_number", ID18_X),
         (f"身份证号：{ID18_X.lower()}", "id_number", ID18_X.lower()),
         ("公民身份号码 350102 19900101 1238 已核实", "id_number", "350102 19900101 1238"),
+        ("证件号350102-19900101-1238", "id_number", "350102-19900101-1238"),
         (f"旧身份证{ID15}", "id_number", ID15),
         (f"ID:{ID18}", "id_number", ID18),
         ("手机13812345678", "mobile", "13812345678"),
@@ -511,3 +512,54 @@ def test_real_corpus_has_no_identity_numbers():
     for path in files:
         for f in scan(path.read_text(encoding="utf-8")):
             assert f.kind == "email", (path, f)
+
+
+def test_html_source_text_and_attributes():
+    html = (
+        '<p style="text-indent:2em">申请人手机：<span class="x">13812345678</span></p>'
+        '<a href="mailto:zs@163.com">来信</a><img alt="卡号6217000000123451" src="/u/a_138.png">'
+    )
+    found = scan(html)
+    assert [f.kind for f in found] == ["mobile", "email", "bank_card"]
+    masked = mask(html, found)
+    assert "138****5678" in masked and "z***@163.com" in masked and "6217********3451" in masked
+    assert masked.count("<") == html.count("<")
+
+
+@given(
+    body=st.from_regex(r"62[0-9]{13,16}", fullmatch=True),
+    spaced=st.booleans(),
+    before=st.sampled_from(["", "卡号：", "账户 ", "（"]),
+)
+def test_any_unionpay_card_is_found(body, spaced, before):
+    n = body + luhn.calc_check_digit(body)
+    if len(set(n)) <= 2:
+        return
+    shown = " ".join(n[i : i + 4] for i in range(0, len(n), 4)) if spaced else n
+    text = before + shown + "。"
+    found = scan(text)
+    assert [(f.kind, f.matched, f.confidence) for f in found] == [("bank_card", shown, "high")]
+    assert found[0].masked == n[:4] + "*" * (len(n) - 8) + n[-4:]
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                ID18,
+                ID18_X,
+                CARD19,
+                "138 1234 5678",
+                "zs@163.com",
+                "，",
+                "手机",
+                " ",
+                "0591-12345678",
+            ]
+        ),
+        max_size=12,
+    )
+)
+def test_masked_text_scans_clean(parts):
+    text = "，".join(parts)
+    assert scan(redact(text)) == []
