@@ -19,6 +19,9 @@ them, Art. 12), postcodes, and any candidate that is part of a longer run of dig
 A mobile-shaped number that reads as an amount (followed by 元/万元/人…, a decimal part, or six
 trailing zeros) is a figure, not a phone.
 
+``scan`` works on plain text and on HTML source alike: attribute values (alt, title, mailto:
+links) are public in a page's source too, so they are scanned as well.
+
 ``scan`` is regex-based with compiled patterns and cheap checks only on candidates, so it runs on
 a 1 MB text in well under a second (``bench/privacy_scan.py`` prints the figure).
 
@@ -71,8 +74,10 @@ class Finding:
     end: int
     matched: str
     masked: str  # suggested replacement
-    # "low" where the shape is weak on its own (a 15-digit legacy ID number without a nearby
-    # 身份证/证件 keyword); the UI should still show it, just not as certain.
+    # "low" where the finding may well not be personal data: a 15-digit legacy ID number or a
+    # non-UnionPay card number without a keyword nearby, an 18-digit ID number with a wrong
+    # check character, an e-mail/mobile inside an office contact block. The UI should still
+    # show it, just not as certain.
     confidence: Literal["high", "low"] = "high"
 
     @property
@@ -99,10 +104,16 @@ _AMOUNT_AFTER = re.compile(
     re.IGNORECASE,
 )
 _AMOUNT_BEFORE = re.compile(
-    r"(?:[¥￥$]|RMB|CNY|金额|合计|共计|总计|累计|投资|资金|预算)\s*[:：]?\s*\Z"
+    r"(?:[¥￥$]|RMB|CNY|金额|合计|共计|总计|累计|小计|投资|资金|预算|数量|件数|总数|人数|户数|次数|个数)"
+    r"\s*[:：]?\s*\Z"
 )
 # An 18-char candidate followed by "/2021-00050" is the front of an index number.
 _INDEX_AFTER = re.compile(r"\s*[/／]\s*\d{4}")
+
+# An office contact block (the Guide, an annual report's opening lines): addresses there are
+# usually the disclosure office's own, so an e-mail or mobile in it is only "low". Pass the
+# agency's published contacts in ``allow`` to drop them altogether.
+_CONTACT_BLOCK = re.compile(r"传真|办公地址|通讯地址|邮政编码|邮编|办公时间")
 
 _ID_KEYWORDS = re.compile(r"身份证|身份号码|证件号|公民身份|证号|ID", re.IGNORECASE)
 
@@ -113,8 +124,12 @@ def _is_amount(text: str, start: int, end: int) -> bool:
     return bool(_AMOUNT_BEFORE.search(text, max(0, start - 8), start))
 
 
+_SEPARATORS = str.maketrans("", "", " -+()（）\u3000")
+
+
 def _digits(s: str) -> str:
-    return "".join(ch for ch in s if ch.isdigit() or ch in "Xx").upper()
+    """Digits (and an ID number's X) of a matched candidate, separators dropped."""
+    return s.translate(_SEPARATORS).upper()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,7 +175,7 @@ def is_valid_id_number(s: str) -> bool:
     return False
 
 
-_ID18_RE = re.compile(r"(" + _D1 + r"\d{5}(?P<s>[ ]?)\d{8}(?P=s)\d{3}[\dXx])" + _R, re.ASCII)
+_ID18_RE = re.compile(r"(" + _D1 + r"\d{5}(?P<s>[ -]?)\d{8}(?P=s)\d{3}[\dXx])" + _R, re.ASCII)
 _ID15_RE = re.compile(r"(" + _D1 + r"\d{14})" + _R, re.ASCII)
 
 
@@ -322,7 +337,9 @@ def scan(
         dom = addr.rpartition("@")[2].lower()
         if any(dom == d or dom.endswith("." + d) for d in domains):
             continue
-        add("email", *m.span(1), addr.lower(), _mask_email(addr))
+        a = m.start(1)
+        conf = "low" if _CONTACT_BLOCK.search(context(a, 60)) else "high"
+        add("email", a, m.end(1), addr.lower(), _mask_email(addr), conf)
 
     for m in _ID18_RE.finditer(text):
         a, b = m.span(1)
@@ -368,7 +385,8 @@ def scan(
             continue
         if _INDEX_AFTER.match(text, b):
             continue
-        add("mobile", a, b, n[-11:], _mask_mobile(n))
+        conf = "low" if _CONTACT_BLOCK.search(context(a, 60)) else "high"
+        add("mobile", a, b, n[-11:], _mask_mobile(n), conf)
 
     found.sort(key=lambda f: f.start)
     return found
