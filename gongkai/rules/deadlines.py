@@ -144,6 +144,18 @@ class ClockConventions:
         if self.consultation_pause_from not in ("sent", "received"):
             raise ValueError('consultation_pause_from must be "sent" or "received"')
 
+    @classmethod
+    def from_mapping(cls, data: dict | None) -> ClockConventions:
+        """Build from a settings dict (e.g. ``settings.GONGKAI["CLOCK"]``); unknown keys raise."""
+        data = dict(data or {})
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(data) - names
+        if unknown:
+            raise ValueError(f"unknown clock convention(s): {', '.join(sorted(unknown))}")
+        if isinstance(data.get("legacy_before"), str):
+            data["legacy_before"] = date.fromisoformat(data["legacy_before"])
+        return cls(**data)
+
 
 DEFAULT_CONVENTIONS = ClockConventions()
 
@@ -268,6 +280,23 @@ def _parse_date(s: str, what: str = "日期") -> date:
         return date.fromisoformat(s.strip())
     except (ValueError, AttributeError):
         raise ClockError(f"无法识别的日期“{s}”（{what}），请使用 YYYY-MM-DD 格式") from None
+
+
+_EVENT_DATE_FIELDS = ("on", "due_on", "respond_by", "delivered_on")
+
+
+def _normalise_dates(e: ClockEvent) -> ClockEvent:
+    """Dates may come as ISO strings; anything else that is not a plain date is refused."""
+    changes = {}
+    for name in _EVENT_DATE_FIELDS:
+        v = getattr(e, name)
+        if v is None and name != "on":
+            continue
+        if isinstance(v, str):
+            changes[name] = _parse_date(v, f"{KIND_LABELS[e.kind]}的{name}")
+        elif isinstance(v, datetime) or not isinstance(v, date):
+            raise ClockError(f"{KIND_LABELS[e.kind]}的日期（{name}）不正确", "bad_date")
+    return dataclasses.replace(e, **changes) if changes else e
 
 
 def _today() -> date:
@@ -396,8 +425,7 @@ def compute_clock(
             raise ClockError("计时事件格式不正确")
         if e.kind not in _KIND_ORDER:
             raise ClockError(f"未知的计时事件类型“{e.kind}”", "unknown_event")
-        if isinstance(e.on, datetime) or not isinstance(e.on, date):
-            raise ClockError(f"{KIND_LABELS[e.kind]}的日期不正确")
+        e = _normalise_dates(e)
         if e.on < received_on:
             raise ClockError(
                 f"{KIND_LABELS[e.kind]}日期（{e.on.isoformat()}）早于收到申请之日"

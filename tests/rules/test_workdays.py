@@ -259,3 +259,16 @@ def test_default_calendar_provider_injection():
         wdmod.set_default_calendar_provider(None)
     assert wdmod.is_workday(date(2025, 3, 3))
     assert wdmod.get_default_calendar_provider() is None
+
+
+def test_year_summary_flags_long_runs_next_to_holidays():
+    rows = [
+        Override(date(2027, 1, 1), HOLIDAY, note="元旦"),
+        Override(date(2027, 1, 2), MAKEUP_WORKDAY),
+        Override(date(2027, 1, 3), MAKEUP_WORKDAY),
+    ]
+    checks = WorkdayCalendar(rows).year_summary(2027)["checks"]
+    assert [c["code"] for c in checks] == ["long_workday_run"]
+    assert checks[0]["params"] == {"start": "2027-01-02", "days": 7}
+    # one make-up day less: a 6-day run is allowed
+    assert WorkdayCalendar(rows[:2]).year_summary(2027)["checks"] == []
