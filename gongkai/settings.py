@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "gongkai.annualreports",
     "gongkai.supervision",
     "gongkai.portal",
+    "gongkai.search",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ Typical use::
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 from docx import Document
@@ -42,6 +43,8 @@ TITLE_SIZE = Pt(22)  # 2号
 TABLE_SIZE = Pt(11)
 PAGE_NUMBER_SIZE = Pt(14)  # 4号
 LINE_SPACING = Pt(28.9)  # 22 lines in the 225 mm text block
+
+_NUMERIC = re.compile(r"^-?[\d,]+(\.\d+)?%?$")
 
 MARGINS = {"top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}
 
@@ -206,7 +209,9 @@ def add_table(
             _exact_spacing(p, line=Pt(font_size.pt * 1.35))
             if value is None or value == "":
                 continue
-            is_num = isinstance(value, int | float) and not isinstance(value, bool)
+            is_num = (isinstance(value, int | float) and not isinstance(value, bool)) or bool(
+                _NUMERIC.match(str(value))
+            )
             if r < n_head:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             elif is_num:
@@ -254,3 +259,130 @@ def document_text(data: bytes) -> str:
                     seen.add(id(cell._tc))
                     parts.append(cell.text)
     return "\n".join(parts)
+
+
+# ---------------------------------------------------------------------------- HTML → DOCX
+
+_BLOCK_TAGS = {"h1", "h2", "h3", "p", "table", "div", "ol", "ul", "section", "body"}
+
+
+def _node_text(node) -> str:
+    """Text of a node with <br> as newline and HTML whitespace collapsed (CJK-friendly)."""
+    parts = []
+    for child in node.iter(include_text=True):
+        if child.tag == "-text":
+            parts.append(child.text_content or "")
+        elif child.tag == "br":
+            parts.append("\u2028")
+        else:
+            parts.append(_node_text(child))
+    text = re.sub(r"[ \t\r\n\f]+", " ", "".join(parts))
+    return "\n".join(line.strip() for line in text.split("\u2028")).strip()
+
+
+def _table_grid(table) -> tuple[list[list], list[list], list[tuple[int, int, int, int]]]:
+    """Resolve rowspan/colspan into a rectangular grid plus merge rectangles."""
+    head, body = [], []
+    for tr in table.css("tr"):
+        parent = tr.parent
+        in_head = parent is not None and parent.tag == "thead"
+        cells = [c for c in tr.iter() if c.tag in ("td", "th")]
+        (head if in_head else body).append(cells)
+    rows = head + body
+    occupied: dict[tuple[int, int], bool] = {}
+    grid: list[list] = [[] for _ in rows]
+    merges = []
+    for r, cells in enumerate(rows):
+        c = 0
+        for cell in cells:
+            while occupied.get((r, c)):
+                c += 1
+            rs = max(1, int(cell.attributes.get("rowspan") or 1))
+            cs = max(1, int(cell.attributes.get("colspan") or 1))
+            text = _node_text(cell)
+            value = text
+            for dr in range(rs):
+                for dc in range(cs):
+                    occupied[(r + dr, c + dc)] = True
+                    if r + dr < len(grid):
+                        row = grid[r + dr]
+                        while len(row) <= c + dc:
+                            row.append("")
+                        row[c + dc] = value if (dr, dc) == (0, 0) else ""
+            if rs > 1 or cs > 1:
+                merges.append((r, c, min(r + rs, len(rows)) - 1, c + cs - 1))
+            c += cs
+    ncols = max((len(r) for r in grid), default=0)
+    grid = [r + [""] * (ncols - len(r)) for r in grid]
+    return grid[: len(head)], grid[len(head) :], merges
+
+
+def html_to_docx(html: str, title: str | None = None):
+    """Build a DOCX from the HTML subset the official stylesheet knows (see ``pdf.py``).
+
+    One template therefore gives both the PDF and the editable DOCX: ``h1``/``.doc-title``,
+    ``.doc-number``, ``h2``/``h3``, ``p`` (``.addressee``/``.no-indent`` without indent),
+    ``ol``/``ul`` items, ``table.grid`` (thead rows, rowspan/colspan), ``.signature`` and
+    ``.note``. Returns the python-docx ``Document``.
+    """
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(html)
+    root = tree.body
+    doc_title = title
+    if doc_title is None:
+        t = tree.css_first("title")
+        doc_title = _node_text(t) if t is not None else None
+    doc = new_document(doc_title)
+
+    def classes(node) -> set[str]:
+        return set((node.attributes.get("class") or "").split())
+
+    def walk(node, small=False):
+        for child in node.iter():
+            tag = child.tag
+            cls = classes(child)
+            if tag == "h1" or "doc-title" in cls:
+                add_title(doc, _node_text(child))
+            elif "doc-number" in cls:
+                add_centered(doc, _node_text(child))
+            elif tag in ("h2", "h3"):
+                add_heading(doc, _node_text(child), 1 if tag == "h2" else 2)
+            elif tag == "p":
+                text = _node_text(child)
+                if text or not small:
+                    p = add_paragraph(
+                        doc,
+                        text,
+                        indent_first_line=not (cls & {"addressee", "no-indent"}) and not small,
+                    )
+                    if small:
+                        for run in p.runs:
+                            run.font.size = Pt(12)
+                        _exact_spacing(p, line=Pt(20))
+            elif tag in ("ol", "ul"):
+                for i, li in enumerate((n for n in child.iter() if n.tag == "li"), 1):
+                    prefix = f"{i}. " if tag == "ol" else "· "
+                    add_paragraph(doc, prefix + _node_text(li))
+            elif tag == "table":
+                head, body, merges = _table_grid(child)
+                if head or body:
+                    add_table(doc, head, body, merges)
+            elif "signature" in cls:
+                lines = [_node_text(p) for p in child.iter() if p.tag == "p"]
+                blank = doc.add_paragraph()
+                _exact_spacing(blank)
+                for text in lines:
+                    p = doc.add_paragraph()
+                    _exact_spacing(p)
+                    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                    p.paragraph_format.right_indent = BODY_SIZE * 4
+                    set_run_font(p.add_run(text), BODY_FONT, BODY_SIZE)
+            elif "note" in cls:
+                walk(child, small=True)
+            elif tag in _BLOCK_TAGS:
+                walk(child, small)
+
+    if root is not None:
+        walk(root)
+    return doc

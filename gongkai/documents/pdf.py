@@ -55,6 +55,7 @@ h1, .doc-title {{
 .doc-number {{ text-align: center; margin: -14pt 0 14pt 0; }}
 h2 {{ font-family: {HEADING_FONTS}; font-weight: 400; font-size: 16pt; margin: 0; text-indent: 2em; }}
 h3 {{ font-family: {KAITI_FONTS}; font-weight: 700; font-size: 16pt; margin: 0; text-indent: 2em; }}
+ol, ul {{ margin: 0; padding-left: 4em; }}
 p {{ margin: 0; text-indent: 2em; text-align: justify; orphans: 2; widows: 2; }}
 p.addressee, p.no-indent {{ text-indent: 0; }}
 .signature {{ margin-top: 28.9pt; text-align: right; padding-right: 4em; page-break-inside: avoid; }}

@@ -282,6 +282,23 @@ def _parse_date(s: str, what: str = "日期") -> date:
         raise ClockError(f"无法识别的日期“{s}”（{what}），请使用 YYYY-MM-DD 格式") from None
 
 
+_EVENT_DATE_FIELDS = ("on", "due_on", "respond_by", "delivered_on")
+
+
+def _normalise_dates(e: ClockEvent) -> ClockEvent:
+    """Dates may come as ISO strings; anything else that is not a plain date is refused."""
+    changes = {}
+    for name in _EVENT_DATE_FIELDS:
+        v = getattr(e, name)
+        if v is None and name != "on":
+            continue
+        if isinstance(v, str):
+            changes[name] = _parse_date(v, f"{KIND_LABELS[e.kind]}的{name}")
+        elif isinstance(v, datetime) or not isinstance(v, date):
+            raise ClockError(f"{KIND_LABELS[e.kind]}的日期（{name}）不正确", "bad_date")
+    return dataclasses.replace(e, **changes) if changes else e
+
+
 def _today() -> date:
     return datetime.now(_TZ).date()
 
@@ -408,8 +425,7 @@ def compute_clock(
             raise ClockError("计时事件格式不正确")
         if e.kind not in _KIND_ORDER:
             raise ClockError(f"未知的计时事件类型“{e.kind}”", "unknown_event")
-        if isinstance(e.on, datetime) or not isinstance(e.on, date):
-            raise ClockError(f"{KIND_LABELS[e.kind]}的日期不正确")
+        e = _normalise_dates(e)
         if e.on < received_on:
             raise ClockError(
                 f"{KIND_LABELS[e.kind]}日期（{e.on.isoformat()}）早于收到申请之日"

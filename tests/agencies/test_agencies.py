@@ -119,3 +119,19 @@ def test_language_switch_to_traditional_and_english(client, demo):
     r = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
     assert r.status_code == 200
     assert 'lang="en"' in r.content.decode()
+
+
+@pytest.mark.parametrize(
+    "lang, expected, absent",
+    [
+        ("zh-hant", "機關目錄", "机关目录"),
+        ("en", "Agency directory", "机关目录"),
+        ("zh-hans", "机关目录", "機關目錄"),
+    ],
+)
+def test_portal_in_three_languages(client, demo, lang, expected, absent):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    html = client.get("/").content.decode()
+    assert expected in html and absent not in html

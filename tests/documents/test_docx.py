@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
 from gongkai.documents import docx as d
@@ -75,3 +76,34 @@ def test_bad_merge_is_rejected():
         d.add_table(doc, [["a", "b"]], [], merges=[(0, 0, 3, 1)])
     with pytest.raises(ValueError):
         d.add_table(doc, [], [])
+
+
+def test_html_to_docx_keeps_structure_and_text():
+    html = """<html><head><title>告知书</title></head><body>
+    <h1 class="doc-title">补正告知书</h1><p class="doc-number">2026-0001-01</p>
+    <p class="addressee">张三：</p>
+    <p>本机关于
+       2026年11月23日收到您的申请 &amp; 材料。</p>
+    <ol><li>信息名称</li><li>文号</li></ol>
+    <table class="grid"><thead><tr><th rowspan="2">项目</th><th colspan="2">数量</th></tr>
+    <tr><th>自然人</th><th>法人</th></tr></thead>
+    <tbody><tr><td>新收</td><td class="num">1,234</td><td class="num">5</td></tr></tbody></table>
+    <div class="signature"><p>青山市教育局</p><p>2026年11月23日</p></div>
+    <div class="note"><p>地址：青山市<br>电话：123</p></div>
+    </body></html>"""
+    doc = d.html_to_docx(html)
+    assert doc.core_properties.title == "告知书"
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "补正告知书"
+    assert "本机关于 2026年11月23日收到您的申请 & 材料。" in texts
+    assert "1. 信息名称" in texts and "2. 文号" in texts
+    assert "地址：青山市\n电话：123" in texts
+    assert texts.index("青山市教育局") < texts.index("2026年11月23日")
+    assert doc.paragraphs[texts.index("张三：")].paragraph_format.first_line_indent is None
+    t = doc.tables[0]
+    assert t.cell(0, 0)._tc is t.cell(1, 0)._tc
+    assert t.cell(0, 1)._tc is t.cell(0, 2)._tc
+    assert t.cell(1, 2).text == "法人"
+    assert t.cell(2, 1).text == "1,234"
+    assert t.cell(2, 1).paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert t.cell(2, 0).paragraphs[0].alignment != WD_ALIGN_PARAGRAPH.RIGHT

@@ -491,3 +491,55 @@ def test_count_receipt_day_convention():
     assert compute_clock(D("2025-01-24"), [], D("2025-01-24"), CAL, c).due_on == CAL.add_workdays(
         D("2025-01-24"), 19
     )
+
+
+_KINDS = [
+    "amendment_requested",
+    "amendment_received",
+    "extension_granted",
+    "consultation_started",
+    "consultation_answered",
+    "fee_notice_sent",
+    "fee_paid",
+    "custom_due_date",
+    "replied",
+]
+_some_date = st.dates(min_value=date(2025, 5, 1), max_value=date(2025, 9, 30))
+_junk = st.none() | _some_date | st.integers(-5, 30) | st.text(max_size=3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.builds(
+            ClockEvent,
+            kind=st.sampled_from(_KINDS),
+            on=_some_date,
+            workdays=st.none() | st.integers(-2, 25),
+            due_on=st.none() | _some_date,
+            respond_by=st.none() | _some_date,
+            delivered_on=st.none() | _some_date,
+            ref=st.sampled_from(["", "a", "b"]),
+        ),
+        max_size=8,
+    ),
+    _some_date,
+    _junk,
+)
+def test_arbitrary_events_give_a_state_or_a_clock_error(events, as_of, junk):
+    """Fuzz: any input either raises ClockError (Chinese message) or yields a sane state."""
+    if events and junk is not None:
+        events[0] = ClockEvent(events[0].kind, events[0].on, delivered_on=junk, respond_by=junk)
+    try:
+        s = compute_clock(D("2025-06-02"), events, as_of, CAL)
+    except ClockError as e:
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in str(e))
+        return
+    assert s.workdays_used >= 0 and s.workdays_left >= 0
+    assert s.paused == (s.pause_reason is not None)
+    # no due date exactly while a 补正 is outstanding
+    assert (s.due_on is None) == (s.amendment_respond_by is not None)
+    assert s.status in ("replied", "lapsed", "awaiting_amendment") or s.due_on is not None
+    if s.due_on:
+        assert s.due_on > s.start_on
+    json.dumps(s.to_dict(), ensure_ascii=False)

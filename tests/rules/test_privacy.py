@@ -524,3 +524,42 @@ def test_html_source_text_and_attributes():
     masked = mask(html, found)
     assert "138****5678" in masked and "z***@163.com" in masked and "6217********3451" in masked
     assert masked.count("<") == html.count("<")
+
+
+@given(
+    body=st.from_regex(r"62[0-9]{13,16}", fullmatch=True),
+    spaced=st.booleans(),
+    before=st.sampled_from(["", "卡号：", "账户 ", "（"]),
+)
+def test_any_unionpay_card_is_found(body, spaced, before):
+    n = body + luhn.calc_check_digit(body)
+    if len(set(n)) <= 2:
+        return
+    shown = " ".join(n[i : i + 4] for i in range(0, len(n), 4)) if spaced else n
+    text = before + shown + "。"
+    found = scan(text)
+    assert [(f.kind, f.matched, f.confidence) for f in found] == [("bank_card", shown, "high")]
+    assert found[0].masked == n[:4] + "*" * (len(n) - 8) + n[-4:]
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                ID18,
+                ID18_X,
+                CARD19,
+                "138 1234 5678",
+                "zs@163.com",
+                "，",
+                "手机",
+                " ",
+                "0591-12345678",
+            ]
+        ),
+        max_size=12,
+    )
+)
+def test_masked_text_scans_clean(parts):
+    text = "，".join(parts)
+    assert scan(redact(text)) == []
