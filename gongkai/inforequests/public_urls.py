@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import public_views
 
 app_name = "inforequests_public"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("deadline/", public_views.deadline_calculator, name="deadline_calculator"),
+]
