@@ -4,6 +4,7 @@ from . import public_views as v
 
 app_name = "inforequests_public"
 urlpatterns = [
+    path("deadline/", v.deadline_calculator, name="deadline_calculator"),
     path("apply/", v.apply, name="apply"),
     path("apply/<int:agency_id>/", v.apply_to, name="apply_to"),
     path("apply/done/", v.applied, name="applied"),

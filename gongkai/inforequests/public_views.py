@@ -1,5 +1,5 @@
 """Portal pages of applications: apply (Art. 29), acknowledgement, tracking, 补正 upload, letter
-download. Anonymous; nothing here shows one applicant's data to anyone else, and the tracking page
+download, and the deadline calculator. Anonymous; nothing here shows one applicant's data to anyone else, and the tracking page
 shows no personal data at all (not even the applicant's own ID number or phone).
 
 Access to a case is granted per browser session after a successful lookup (agency + tracking
@@ -21,11 +21,13 @@ from django.views.decorators.http import require_http_methods
 
 from gongkai.agencies.models import Agency
 from gongkai.agencies.permissions import Action, can
+from gongkai.rules import deadlines
 
 from . import public_services as ps
 from .letters import APPLICANT_KINDS
 from .models import InfoRequest, Letter, Status
 from .public_forms import AmendmentForm, ApplicationForm, TrackForm, consume_token, release_token
+from .selectors import clock_words
 
 TRACK_SESSION_KEY = "ir_tracked"
 TRACK_SESSION_SECONDS = 2 * 3600
@@ -122,9 +124,7 @@ def applied(request):
 
 def _grant(request, req) -> None:
     tracked = {
-        k: v
-        for k, v in (request.session.get(TRACK_SESSION_KEY) or {}).items()
-        if v > time.time()
+        k: v for k, v in (request.session.get(TRACK_SESSION_KEY) or {}).items() if v > time.time()
     }
     tracked[str(req.pk)] = time.time() + TRACK_SESSION_SECONDS
     # Keep the session small: the ten most recent cases.
@@ -333,3 +333,69 @@ def letter_download(request, pk: int, fmt: str):
     resp["Content-Type"] = CONTENT_TYPES[fmt]
     resp["Cache-Control"] = "private, no-store"
     return resp
+
+
+# ---------------------------------------------------------------------------- deadline calculator
+
+MAX_EVENT_ROWS = 8
+
+
+def _calendar():
+    from gongkai.workcalendar.services import calendar_for
+
+    return calendar_for("")
+
+
+def compute_state_from_strings(received: str, events: list[str], as_of: str | None):
+    """Like deadlines.compute_from_cli_args, but returns the ClockState (national calendar)."""
+    return deadlines.compute_clock(
+        deadlines._parse_date(received, "收到申请之日"),
+        [deadlines.parse_event(e) for e in events],
+        deadlines._parse_date(as_of, "计算日期") if as_of else None,
+        calendar=_calendar(),
+    )
+
+
+def deadline_calculator(request):
+    """答复期限计算器: the same clock the agencies use (gongkai.rules.deadlines)."""
+    g = request.GET
+    received = (g.get("received") or "").strip()
+    as_of = (g.get("as_of") or "").strip() or None
+    rows = []
+    events = []
+    for i in range(MAX_EVENT_ROWS):
+        kind = (g.get(f"kind{i}") or "").strip()
+        on = (g.get(f"on{i}") or "").strip()
+        extra = (g.get(f"extra{i}") or "").strip()
+        rows.append({"i": i, "kind": kind, "on": on, "extra": extra})
+        if kind and on:
+            events.append(f"{kind}:{on}" + (f":{extra}" if extra else ""))
+        elif kind or on or extra:
+            rows[-1]["error"] = _("请同时选择事件类型和日期")
+    # Show a few empty rows, more once they are used.
+    used = max([r["i"] for r in rows if r["kind"] or r["on"]] + [-1])
+    rows = rows[: max(3, min(MAX_EVENT_ROWS, used + 2))]
+    result = error = None
+    if received:
+        if any(r.get("error") for r in rows):
+            error = _("计时事件填写不完整")
+        else:
+            try:
+                state = compute_state_from_strings(received, events, as_of)
+                result = state.to_dict()
+                result["words"] = clock_words(state)
+            except deadlines.ClockError as e:
+                error = e.message
+    return render(
+        request,
+        "inforequests/deadline_calculator.html",
+        {
+            "received": received,
+            "as_of": as_of or "",
+            "rows": rows,
+            "kinds": [(k, deadlines.KIND_LABELS[k]) for k in deadlines.EVENT_KINDS],
+            "result": result,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
