@@ -322,9 +322,7 @@ class TrackForm(ProtectedForm):
 
     def __init__(self, *args, agencies=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [("", _("请选择"))] + [
-            (a.pk, a.name) for a in agencies
-        ]
+        self.fields["agency"].choices = [("", _("请选择"))] + [(a.pk, a.name) for a in agencies]
 
     def clean_tracking_number(self):
         return self.cleaned_data["tracking_number"].strip()
