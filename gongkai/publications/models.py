@@ -276,8 +276,9 @@ class Publication(models.Model):
     def from_db(cls, db, field_names, values):
         obj = super().from_db(db, field_names, values)
         # Remember the stored values the model itself must keep stable.
-        obj._loaded_published_at = getattr(obj, "published_at", None)
-        obj._loaded_index_number = getattr(obj, "index_number", None)
+        # (__dict__, not getattr: a deferred field must not cost a query per row.)
+        obj._loaded_published_at = obj.__dict__.get("published_at")
+        obj._loaded_index_number = obj.__dict__.get("index_number")
         return obj
 
     def save(self, *args, **kwargs) -> None:
