@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 
 from gongkai.reportschema import (
     APPLICANT_TYPES,
@@ -47,10 +47,8 @@ def zero_table3(fmt: str) -> dict[str, int]:
 
 
 def _table3_rows(agency_ids: list[int] | None, year: int, group_by_agency: bool):
-    try:
-        from gongkai.inforequests.models import InfoRequest
-    except ImportError:  # TEMP until the inforequests app lands
-        return []
+    from gongkai.inforequests.models import InfoRequest
+
     qs = InfoRequest.objects.filter(C.relevant_q(year))
     if agency_ids is not None:
         qs = qs.filter(agency_id__in=agency_ids)
@@ -91,12 +89,23 @@ def table3_by_agency(agency_ids: Iterable[int] | None, year: int, fmt: str = "20
     return out
 
 
-def table3(agency_ids: Iterable[int], year: int, fmt: str = "2021") -> dict[str, int]:
-    """Table 三 for agencies together (one agency, or a subtree roll-up)."""
+def to_format(t3: Mapping[str, int], fmt: str) -> dict[str, int]:
+    """2021-keyed table 三 cells → the layout of `fmt` (2019 has one （六） row, §4.3)."""
     cells = zero_table3(fmt)
-    for row in _table3_rows(_ids(agency_ids), year, False):
-        _add_row(cells, row, fmt)
+    for k, v in t3.items():
+        row, col = ".".join(k.split(".")[1:-1]), k.split(".")[-1]
+        key = f"applications.{C.outcome_row(row, fmt)}.{col}"
+        if key in cells:
+            cells[key] += v
     return cells
+
+
+def table3(agency_ids: Iterable[int], year: int, fmt: str = "2021") -> dict[str, int]:
+    """Table 三 for agencies together (one agency, or a subtree roll-up), from
+    gongkai.inforequests.selectors.table3_counts — the one source of these figures."""
+    from gongkai.inforequests.selectors import table3_counts
+
+    return to_format(table3_counts(list(agency_ids), year), fmt)
 
 
 # ----------------------------------------------------------------------------- table 二
@@ -141,10 +150,8 @@ def manual_keys(fmt: str) -> tuple[str, ...]:
 
 def fees_charged_yuan(agency_ids: Iterable[int], year: int) -> Decimal:
     """信息处理费 actually paid in the year (section 六), in 元."""
-    try:
-        from gongkai.inforequests.models import FeeNotice
-    except ImportError:
-        return Decimal(0)
+    from gongkai.inforequests.models import FeeNotice
+
     total = FeeNotice.objects.filter(
         request__agency_id__in=list(agency_ids), paid_on__year=year
     ).aggregate(s=Sum("amount"))["s"]
@@ -307,15 +314,6 @@ def build_report(report) -> Built:
     entered = set(report.manual.values_list("cell_key", flat=True)) if report.pk else set()
     missing = [k for k in manual_keys(report.format) if k not in entered]
     return Built(report.format, report.year, cells, findings, prev, missing)
-
-
-def drill_q(key: str, year: int, fmt: str) -> Q:
-    """Filter for the cases behind a cell (table 三 or 四)."""
-    if key.startswith("appeals."):
-        from gongkai.appeals.selectors import cell_q
-
-        return cell_q(key, year)
-    return C.cell_q(key, year, fmt)
 
 
 def _trend_point(year: int, cells: Mapping) -> list[int]:

@@ -1,10 +1,12 @@
-"""Cell key → filter: the one function behind every table 三 figure and its drill-down.
+"""Cell key → the cases behind it, and the date categories of table 三.
 
 A cell key `applications.<row>.<column>` (GLOSSARY) names a set of applications: a date
 category (new / carried over / finished / carried forward), an outcome, an applicant type.
-`category_q` and `OUTCOME_ROW` are used by the builder's grouped aggregation and by
-`cell_queryset` for the drill-down, so a figure and the list behind it cannot disagree.
-Table 四 keys are handled by gongkai.appeals.selectors.cell_q (same idea).
+The truth for one agency or a roll-up is gongkai.inforequests.selectors (table3_counts for the
+figures, table3_queryset for the drill-down). `category_q` restates its date categories for
+`builder.build_many`, which needs GROUP BY agency for thousands of agencies in one query;
+tests/annualreports check on random data that both give the same cells and that every
+figure equals the number of cases its drill-down lists.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ def category_q(category: str, year: int) -> Q:
     if category == "carried_over":
         return Q(received_on__lt=start) & open_at_start
     if category == "outcomes_total":  # finished in the year
-        return Q(received_on__lte=end, replied_on__gte=start, replied_on__lte=end)
+        return Q(received_on__isnull=False, replied_on__gte=start, replied_on__lte=end)
     if category == "carried_forward":
         return Q(received_on__lte=end) & open_at_end
     raise KeyError(category)
@@ -42,7 +44,11 @@ def category_q(category: str, year: int) -> Q:
 def relevant_q(year: int) -> Q:
     """Every application that appears anywhere in the year's table 三."""
     start, end = year_bounds(year)
-    return Q(received_on__lte=end) & (Q(replied_on__isnull=True) | Q(replied_on__gte=start))
+    return (
+        Q(received_on__isnull=False)
+        & (Q(replied_on__isnull=True) | Q(replied_on__gte=start))
+        & (Q(received_on__lte=end) | Q(replied_on__lte=end))
+    )
 
 
 def result_rows(fmt: str) -> tuple[str, ...]:
@@ -76,23 +82,16 @@ def parse_key(key: str, fmt: str) -> tuple[str, str]:
     return row, col
 
 
-def cell_q(key: str, year: int, fmt: str = "2021") -> Q:
-    row, col = parse_key(key, fmt)
-    if row in SUMMARY_ROWS:
-        q = category_q(row, year)
-    else:
-        q = category_q("outcomes_total", year) & Q(outcome__in=outcomes_of_row(row, fmt))
-    if col != "total":
-        q &= Q(applicant_type=col)
-    return q
-
-
 def cell_queryset(key: str, agency_ids: Iterable[int], year: int, fmt: str = "2021") -> QuerySet:
-    """The cases behind one cell (staff drill-down). Table 三 or 四."""
+    """The cases behind one cell (staff drill-down), table 三 or 四, from the same selectors
+    that count them (inforequests.selectors.table3_queryset / appeals.selectors.cell_q)."""
     if key.startswith("appeals."):
         from gongkai.appeals.selectors import cell_queryset as appeals_qs
 
         return appeals_qs(key, agency_ids, year)
-    from gongkai.inforequests.models import InfoRequest
+    from gongkai.inforequests.selectors import table3_queryset
 
-    return InfoRequest.objects.filter(cell_q(key, year, fmt), agency_id__in=list(agency_ids))
+    row, col = parse_key(key, fmt)
+    if fmt == "2019" and row == "other.other":
+        row = "other"  # the single 2019 （六） row is the whole group (§4.3)
+    return table3_queryset(list(agency_ids), year, row, col)

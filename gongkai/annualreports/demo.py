@@ -24,12 +24,12 @@ def build(agencies) -> None:
     agency = agencies["青山市:教育局"]
     if AnnualReport.objects.filter(agency=agency, year=2025).exists():
         return
-    report = AnnualReport(agency=agency, year=2025, format="2021")
-    services.redraft(report)
-    report.save()
+    report = AnnualReport.objects.create(agency=agency, year=2025, format="2021")
     allowed = set(builder.manual_keys("2021"))
     for key, (value, note) in FIGURES.items():
         if key in allowed:
             ManualFigure.objects.get_or_create(
                 report=report, cell_key=key, defaults={"value": value, "source_note": note}
             )
+    services.redraft(report)  # the narrative draft sees the figures entered above
+    report.save()

@@ -97,7 +97,8 @@ def draft_section_1(agency_name: str, year: int, cells: Mapping, prev: Mapping |
                 ),
             )
         )
-    parts = "、".join(f"{label}{n}件" for label, n in groups if n) or "无"
+    parts = "、".join(f"{label}{n}件" for label, n in groups if n)
+    parts = f"，其中{parts}" if parts else ""
     recon = _n(cells, "appeals.reconsideration.total")
     lit = _n(cells, "appeals.litigation_direct.total") + _n(
         cells, "appeals.litigation_after_reconsideration.total"
@@ -114,7 +115,7 @@ def draft_section_1(agency_name: str, year: int, cells: Mapping, prev: Mapping |
             f"<p>本年制发规章{regs}件、行政规范性文件{docs}件，均按规定主动公开。</p>",
             "<h3>（二）依申请公开</h3>",
             f"<p>本年新收政府信息公开申请{new}件{_change(new, prev_new)}，"
-            f"上年结转{_n(cells, 'applications.carried_over.total')}件；本年办结{done}件，其中{parts}；"
+            f"上年结转{_n(cells, 'applications.carried_over.total')}件；本年办结{done}件{parts}；"
             f"结转下年度继续办理{_n(cells, 'applications.carried_forward.total')}件。</p>",
             "<h3>（三）政府信息管理</h3><p>（请补充）</p>",
             "<h3>（四）政府信息公开平台建设</h3><p>（请补充）</p>",

@@ -17,31 +17,19 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from gongkai.documents.docx import (
+    add_heading,
+    add_paragraph,
+    add_table,
+    add_title,
+    new_document,
+    to_bytes,
+)
+from gongkai.documents.pdf import html_to_pdf
 from gongkai.reportschema import get_format
 
 from . import charts, narrative
 from .render import matrix, table_html
-
-try:  # shared 公文 layout helpers (gongkai.documents); a plainer fallback until they exist
-    from gongkai.documents.docx import (
-        add_heading,
-        add_paragraph,
-        add_table,
-        add_title,
-        new_document,
-        to_bytes,
-    )
-    from gongkai.documents.pdf import html_to_pdf
-except ImportError:  # pragma: no cover - depends on what is installed
-    from ._docfallback import (  # type: ignore[assignment]
-        add_heading,
-        add_paragraph,
-        add_table,
-        add_title,
-        html_to_pdf,
-        new_document,
-        to_bytes,
-    )
 
 TABLE_NOTES = {
     "applications": ("application_unit", "multi_outcome", "period", "applicant"),

@@ -37,6 +37,14 @@ class Appeal(models.Model):
         related_name="appeals",
         verbose_name=_("被申请人/被告机关"),
     )
+    info_request = models.ForeignKey(
+        "inforequests.InfoRequest",
+        verbose_name=_("相关政府信息公开申请"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appeals",
+    )
     kind = models.CharField(_("类型"), max_length=40, choices=AppealKind.choices)
     case_number = models.CharField(_("案号"), max_length=100, blank=True)
     body = models.CharField(_("复议机关/受理法院"), max_length=200, blank=True)

@@ -51,9 +51,10 @@ def create(request):
     agency = _agency(request)
     if not can(request.user, Action.EDIT, agency):
         raise PermissionDenied
-    form = AppealForm(request.POST or None)
+    form = AppealForm(request.POST or None, agency=agency)
     if request.method == "POST" and form.is_valid():
-        services.record_appeal(request.user, agency, **form.cleaned_data)
+        data = {k: v for k, v in form.cleaned_data.items() if k != "request_number"}
+        services.record_appeal(request.user, agency, **data)
         messages.success(request, _("已登记。"))
         return redirect("appeals:index")
     return render(request, "appeals/form.html", {"form": form, "agency": agency, "appeal": None})
@@ -64,9 +65,12 @@ def edit(request, pk):
     appeal = get_object_or_404(Appeal, pk=pk)
     if not can(request.user, Action.EDIT, appeal):
         raise PermissionDenied
-    form = AppealForm(request.POST or None, instance=Appeal.objects.get(pk=pk))
+    form = AppealForm(
+        request.POST or None, instance=Appeal.objects.get(pk=pk), agency=appeal.agency
+    )
     if request.method == "POST" and form.is_valid():
-        services.update_appeal(request.user, appeal, **form.cleaned_data)
+        data = {k: v for k, v in form.cleaned_data.items() if k != "request_number"}
+        services.update_appeal(request.user, appeal, **data)
         messages.success(request, _("已保存。"))
         return redirect("appeals:index")
     return render(

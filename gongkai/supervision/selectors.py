@@ -145,7 +145,7 @@ def current_problems(user, supervisor: Agency, target: Agency, today: date | Non
                     "（《条例》第三十三条）。"
                 )
                 % {"day": today.isoformat(), "n": row.counts["overdue"]},
-                "evidence_url": _url("inforequests:index", f"?tab=overdue&agency={target.pk}"),
+                "evidence_url": _url("inforequests:ledger", f"?agency={target.pk}&status=overdue"),
             }
         )
     if row.counts.get("late_publications"):
@@ -191,7 +191,11 @@ def current_problems(user, supervisor: Agency, target: Agency, today: date | Non
                     "t": row.report.text,
                     "due": row.report.due.isoformat() if row.report.due else "—",
                 },
-                "evidence_url": _url("annualreports:index", q),
+                "evidence_url": (
+                    reverse("annualreports:detail", args=[row.report.report_id])
+                    if row.report.report_id
+                    else _url("annualreports:dashboard")
+                ),
             }
         )
     return items
