@@ -33,6 +33,7 @@ not offered to the applicant.
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -296,7 +297,7 @@ ALREADY_PUBLIC = Wording(
 NOT_OURS = Wording(
     "第三十六条第（五）项",
     "经审查，您申请获取的政府信息不属于本机关负责公开。{reasons_sentence}根据{regulation}{basis}"
-    "的规定，告知您如下：{responsible_sentence}",
+    "的规定，特此告知。{responsible_sentence}",
     conclusion="无法提供（不属于本机关负责公开）",
 )
 
@@ -380,7 +381,7 @@ def _responsible_sentence(ctx: dict) -> str:
     name = (ctx.get("responsible_agency") or "").strip()
     contact = (ctx.get("responsible_contact") or "").strip()
     if not name:
-        return "本机关无法确定负责公开该政府信息的行政机关。"
+        return "" if ctx.get("reasons") else "本机关无法确定负责公开该政府信息的行政机关。"
     return f"负责公开该政府信息的行政机关为{name}" + (
         f"，联系方式：{contact}。" if contact else "。"
     )
@@ -551,13 +552,13 @@ def render_letter(kind: str, context: dict) -> tuple[bytes, bytes]:
 def context_for_event(event) -> dict:
     """Build the letter context of an ``InfoRequestEvent`` from the case and the event payload.
 
-    Payload keys read (all optional unless the letter needs them): ``items`` (list of str) /
-    ``text``, ``respond_by``; ``workdays``, ``due_on``, ``reason``; ``consultee_name``,
-    ``consultee_kind`` (``third_party``/``agency``), ``delivered_on``; fee fields
-    (``method``, ``amount``, ``lines``) or the case's ``FeeNotice``; ``outcome``, ``reasons``,
-    ``provision``, ``where``, ``already_public``, ``not_ours``, ``responsible_agency``,
+    Payload keys as written by ``services`` (see its docstring): amendment ``items`` (text, one
+    item a line) and ``respond_by``; extension ``workdays``/``reason``; Art. 35 ``due_on``/
+    ``reason``; consultation ``party``/``consultation_kind``; fee ``method``/``count``/``pages``;
+    reply ``outcome``/``legal_basis``/``reasons``. Optional reply keys, if a caller stores them:
+    ``where``, ``provision``, ``already_public``, ``not_ours``, ``responsible_agency``,
     ``responsible_contact``, ``withheld_ground``, ``third_party_objected``, ``special_law``,
-    ``prior_tracking_number``.
+    ``prior_tracking_number``. Runs after ``services.recompute``, so ``req.due_on`` is current.
     """
     req = event.request
     payload = dict(event.payload or {})
@@ -572,38 +573,80 @@ def context_for_event(event) -> dict:
         "received_on": req.received_on,
         "due_on": req.due_on,
         "issued_on": event.on,
-        "event_on": event.on,
-        "channel_label": req.get_channel_display() if hasattr(req, "get_channel_display") else "",
+        "channel_label": req.get_channel_display(),
+        "delivery_label": req.get_delivery_display(),
     }
-    for key, value in payload.items():
-        ctx.setdefault(key, value)
-        if key in ("reason", "reasons", "items", "text", "outcome"):
-            ctx[key] = value
-    if isinstance(ctx.get("items"), str):
-        ctx["items"] = [s.strip() for s in ctx["items"].splitlines() if s.strip()]
-    if not ctx.get("items") and payload.get("text") and event.kind == "amendment_requested":
-        ctx["items"] = [s.strip() for s in str(payload["text"]).splitlines() if s.strip()]
-    if event.kind == "replied":
-        ctx["outcome"] = payload.get("outcome") or req.outcome
-        ctx.setdefault("reasons", req.reasons)
-        _history_dates(req, ctx)
-    if event.kind == "fee_notice_sent" and "fee" not in ctx:
-        notice = getattr(event, "fee_notice", None) if hasattr(event, "fee_notice") else None
-        if notice is None:
-            notice = req.fee_notices.order_by("-pk").first()
-        if notice is not None:
-            ctx["fee"] = {
-                "method_label": notice.get_method_display(),
-                "amount": str(notice.amount),
-                "lines": notice.lines,
-                "legal_basis": None,
-            }
-            ctx.setdefault("payment_due_on", notice.payment_due_on)
-        elif payload.get("amount") is not None:
-            ctx["fee"] = payload
-    if event.kind == "amendment_requested":
+    protected = {"agency", "tracking_number", "applicant_name", "description", "issued_on"}
+    ctx.update({k: v for k, v in payload.items() if k not in protected})
+    kind = event.kind
+    if kind == "amendment_requested":
+        items = payload.get("items") or ""
+        if isinstance(items, str):
+            items = [s.strip() for s in items.splitlines() if s.strip()]
+        ctx["items"] = items
         ctx["amendment_respond_by"] = payload.get("respond_by")
+    elif kind == "consultation_started":
+        ctx["consultee_name"] = payload.get("party", "")
+        ctx["consultee_kind"] = payload.get("consultation_kind", "third_party")
+    elif kind == "fee_notice_sent":
+        ctx["fee"] = _fee_for_event(req, event, payload)
+        ctx["payment_due_on"] = _fee_payment_due(req)
+    elif kind == "replied":
+        ctx["outcome"] = payload.get("outcome") or req.outcome
+        basis = payload.get("legal_basis") or ""
+        # The staff form stores the basis as text; Art. 36(1)/(5) pick the reply's variant.
+        if "第三十六条第（一）项" in basis:
+            ctx.setdefault("already_public", True)
+        if "第三十六条第（五）项" in basis:
+            ctx.setdefault("not_ours", True)
+        names = [a.name for a in event.files.all()] if hasattr(event, "files") else []
+        ctx["attachments"] = names
+        if not ctx.get("provision"):
+            ctx["provision"] = (
+                "所涉政府信息见附件。"
+                if names
+                else f"本机关将通过{ctx['delivery_label']}方式向您提供所涉政府信息。"
+            )
+        if ctx.get("already_public") and not ctx.get("where"):
+            ctx["where"] = (payload.get("reasons") or "").strip().rstrip("。")
+            ctx["reasons"] = ""
+        _history_dates(req, ctx)
     return ctx
+
+
+def _fee_for_event(req, event, payload) -> dict:
+    """The fee computation of a fee notice event (the FeeNotice row is written after the
+    letters hook runs, so recompute it from the payload with the same rules)."""
+    from gongkai.rules import fees
+
+    notice = req.fee_notices.filter(event=event).first()
+    if notice is not None:
+        return {
+            "method_label": notice.get_method_display(),
+            "amount": str(notice.amount),
+            "lines": notice.lines,
+        }
+    method = payload.get("method", fees.PER_PAGE)
+    if method == fees.PER_ITEM:
+        before = payload.get("count_in_month_before")
+        if before is None:
+            from gongkai.inforequests.services import applicant_items_in_month
+
+            before = applicant_items_in_month(req)
+        result = fees.per_item_fee(int(before), int(payload.get("count") or 0))
+    else:
+        result = fees.per_page_fee(int(payload.get("pages") or 0))
+    return result.to_dict()
+
+
+def _fee_payment_due(req):
+    from gongkai.inforequests.services import compute_state
+
+    try:
+        state = compute_state(req)
+    except Exception:  # noqa: BLE001 — the notice still states the 20-WD rule in words
+        return None
+    return state.fee_payment_due_on if state else None
 
 
 def _history_dates(req, ctx: dict) -> None:
@@ -655,7 +698,8 @@ def generate_for_event(event) -> list:
             number=number,
             public=kind in APPLICANT_KINDS,
         )
-        stem = f"{req.tracking_number}-{seq:02d}-{kind}"
+        # A random part keeps file names unguessable even if MEDIA_ROOT were ever served.
+        stem = f"{req.tracking_number}-{seq:02d}-{kind}-{secrets.token_hex(8)}"
         letter.docx.save(f"{stem}.docx", ContentFile(docx_bytes), save=False)
         letter.pdf.save(f"{stem}.pdf", ContentFile(pdf_bytes), save=False)
         letter.save()
