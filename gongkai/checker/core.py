@@ -18,7 +18,7 @@ from .normalize import normalize
 from .tables import ambiguity_findings, read_tables, table_cells
 
 MAX_BYTES = 50_000_000
-MAX_CHARS = 2_000_000  # a report is ~5–50k characters; beyond this only the start is read
+MAX_CHARS = 1_000_000  # a report is ~5–50k characters; beyond this only the start is read
 
 
 @dataclass
@@ -181,12 +181,20 @@ def _check_loaded(loaded: Loaded, fname: str, previous) -> Report:
         reads = read_tables(body, fmt_key, prose_numbers)
         rep.cells = table_cells(get_format(fmt_key), reads)
         prose_text = _blank_tables(body, reads)
+    prose_text = re.sub(r"[ \t]{2,}", " ", prose_text)
     stated = P.stated_figures(prose_text)
     for k, s in stated.items():
         rep.figures[k] = s.value
     bds = P.breakdowns(prose_text)
     if bds:
         rep.figures["breakdowns"] = [b.to_dict() for b in bds]
+    if fields.get("索引号"):
+        rep.figures["index_number"] = fields["索引号"]
+    if fields.get("公开目录") or fields.get("栏目"):
+        rep.figures["catalogue_column"] = fields.get("公开目录") or fields.get("栏目")
+    items = P.stated_items(prose_text)
+    if items:
+        rep.figures["stated"] = items
     groups = P.group_figures(prose_text)
     if not any(k.startswith("applications.") for k in rep.cells):
         for k, s in groups.items():

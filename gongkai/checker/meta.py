@@ -19,8 +19,11 @@ HEADER_KEYS = (
     "索引号",
     "信息来源",
     "来源",
+    "公开目录",
+    "栏目",
+    "主题词",
 )
-_HEADER = re.compile(r"^[\s•·\-*]*(" + "|".join(HEADER_KEYS) + r")\s*[:]\s*(.*)$", re.M)
+_HEADER = re.compile(r"^[ \t•·\-*]*(" + "|".join(HEADER_KEYS) + r")[ \t]*[:][ \t]*(.*)$", re.M)
 _BODY_MARK = re.compile(r"^=+\s*正文\s*=+\s*$", re.M)
 _CHROME_END = re.compile(
     r"扫一扫在手机|扫一扫在手机打开|关联稿件|【打印本页】|【关闭窗口】|打印本页|关闭窗口|版权所有|"

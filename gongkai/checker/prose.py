@@ -10,7 +10,7 @@ from decimal import Decimal
 from .normalize import parse_number
 
 NUM = r"(\d[\d,]*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)\s*(万|亿)?"
-UNIT = r"(条|件|项|个|人次|次|期|篇|份|宗|起|元|万元|家|场)"
+UNIT = r"(条|件|项|个|人次|次|期|篇|份|宗|起|万元|元|家|场|小时|人|%)"
 _SENT_END = "。\n"
 
 
@@ -149,11 +149,79 @@ def stated_figures(text: str) -> dict[str, Stated]:
         fee = (0, z.start(), text[z.start() : min(len(text), z.end() + 20)])
     put("fees.amount_yuan", fee)
     put("consultations.total", _first(_CONSULT, text))
+    # more figures the checker reads (names added to GLOSSARY's "figures stated in prose")
+    dedup = _first(_PRO_DEDUP, text)
+    if dedup:
+        gross = [h for h in _PRO_TOTAL.finditer(text) if h.start() < dedup[1]]
+        if gross:
+            g = gross[-1]
+            put("proactive.total_items_gross", (num(g.group(1), g.group(2)), g.start(), g.group(0)))
+    for key, rx in EXTRA:
+        put(key, _first(rx, text))
+    if "complaints.total" not in out:
+        z = _COMPLAINT_ZERO.search(text)
+        if z:
+            out["complaints.total"] = Stated("complaints.total", 0, z.start(), z.group(0))
+    return out
+
+
+EXTRA = (
+    (
+        "proactive.online_items",
+        re.compile(r"(?:网上|网站|在线)公开[^。；;，,\d]{0,6}?" + NUM + r"\s*条"),
+    ),
+    (
+        "applications.closed_on_time",
+        re.compile(r"按(?:时|期)办结[^。；;，,\d]{0,4}?" + NUM + r"\s*件"),
+    ),
+    (
+        "complaints.total",
+        re.compile(
+            r"(?:举报投诉|投诉举报|申诉)(?:案件)?[^。；;，,\d]{0,6}?" + NUM + r"\s*(?:件|起|宗|个)"
+        ),
+    ),
+    (
+        "meetings.total",
+        re.compile(r"召开[^。；;\d]{0,30}?会议[^。；;，,\d]{0,6}?" + NUM + r"\s*(?:次|场)"),
+    ),
+    ("training.sessions", re.compile(r"培训班?[^。；;，,\d]{0,4}?" + NUM + r"\s*(?:次|期|场)")),
+    ("training.person_times", re.compile(r"培训[^。；;\d]{0,8}?" + NUM + r"\s*人次")),
+    (
+        "npc_suggestions.replies_published",
+        re.compile(r"人大代表建议[^。；;，,\d]{0,8}?" + NUM + r"\s*件"),
+    ),
+    (
+        "cppcc_proposals.replies_published",
+        re.compile(r"政协(?:委员)?提案[^。；;，,\d]{0,8}?" + NUM + r"\s*件"),
+    ),
+    ("gazette.issues", re.compile(r"公报[^；;\d]{0,12}?出版[^。；;，,\d]{0,4}?" + NUM + r"\s*期")),
+)
+_COMPLAINT_ZERO = re.compile(r"(?:未|没有|无)[^。；;\d]{0,35}?(?:申诉|举报投诉|投诉)")
+
+
+def stated_items(text: str, limit: int = 400) -> list[dict]:
+    """Every "label N unit" statement of the prose, for the record."""
+    out = []
+    for m in _ITEM.finditer(text):
+        v = num(m.group(2), m.group(3))
+        if v is None:
+            continue
+        label = m.group(1).strip(" 和及以共计为达了")
+        out.append(
+            {
+                "label": label,
+                "value": float(v) if isinstance(v, Decimal) else v,
+                "unit": m.group(5),
+                **({"approx": True} if m.group(4) else {}),
+            }
+        )
+        if len(out) >= limit:
+            break
     return out
 
 
 # --- breakdowns: 共X … 其中 a、b、c ----------------------------------------------------------
-_ITEM = re.compile(r"([^，,、;；。:：\d()（）]{1,24}?)\s*" + NUM + r"\s*(余)?\s*" + UNIT)
+_ITEM = re.compile(r"([^，,、;；。:：\d()（）\s]{0,24}?)\s*" + NUM + r"\s*(余)?\s*" + UNIT)
 _OVERLAP = re.compile(r"计1条|计一条|重复|渠道|方式|网站|微博|微信|客户端|平台|查询")
 _RESIDUAL = re.compile(r"^(?:和|及|以及)?\s*(其他|其它|其余|其他类|其他方面)")
 

@@ -53,7 +53,7 @@ APP_ROW_PATTERNS: dict[str, str] = {
     "not_processed.petition": alt("信访举报投诉", "信访"),
     "not_processed.repeated": alt("重复申请"),
     "not_processed.publication": alt("公开出版物", "出版物"),
-    "not_processed.excessive": alt("大量反复申请", "大量反复"),
+    "not_processed.excessive": alt("大量反复申请", "大量反复", "大量反覆", "无正当理由大量"),
     "not_processed.confirmation": alt("已获取信息", "重新出具"),
     "other.no_amendment": alt("逾期不补正", "不补正"),
     "other.fee_unpaid": alt("缴纳费用", "收费通知"),
@@ -61,7 +61,7 @@ APP_ROW_PATTERNS: dict[str, str] = {
     "carried_forward": alt("结转下年度", "结转下年"),
 }
 APP_OTHER_2019 = alt("其他处理")
-APP_OTHER_2021 = alt("其他")
+APP_OTHER_2021 = alt("其他") + r"(?!\s*处\s*理)"  # not the repeated （六）其他处理 parent label
 
 PRO_ROW_PATTERNS: dict[str, str] = {
     "regulations": alt("规章"),
@@ -180,7 +180,8 @@ def slots_of(run: str, n: int) -> list[str | None]:
         for p in pieces:
             toks = _tokens(p)
             if not toks:
-                slots.append(None)
+                if "\n" not in p:  # a piece spanning a line break is a row boundary
+                    slots.append(None)
             else:
                 slots.extend(toks)
         while len(slots) > n and slots[-1] is None:
@@ -507,6 +508,9 @@ def read_appeals(text: str, after: int = 0, prose_numbers=frozenset()) -> TableR
     if count < 5:
         return TableRead("appeals", [], False, pos)
     run, at = value_run(text, last_end, end)
+    nl = run.find("\n")
+    if nl >= 0 and not re.search(r"\d", run[:nl]):
+        run, at = run[nl + 1 :], at + nl + 1  # blank cells closing the header row
     kinds = ["count"] * 15
     row = RowRead("appeals", at, run, candidates(run, kinds, _t4, prose_numbers))
     return TableRead("appeals", [row], True, pos, at + len(run))
