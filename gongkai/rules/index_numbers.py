@@ -180,6 +180,8 @@ IndexPattern = Literal[
     "legacy",  # anything else, kept verbatim
 ]
 PrefixKindParsed = Literal["org_code", "uscc", "local"]
+# Real index numbers are 20–35 characters; longer text is kept but not decomposed.
+_MAX_PARSE_LEN = 80
 
 
 @dataclass(frozen=True)
@@ -259,6 +261,8 @@ def parse_index_number(s: str) -> ParsedIndexNumber:
         raise IndexNumberError("索引号不能为空", code="empty")
     # Full-width ／ and －, as typed with a Chinese IME, are read as their ASCII forms.
     t = unicodedata.normalize("NFKC", raw)
+    if len(t) > _MAX_PARSE_LEN:
+        return ParsedIndexNumber(raw=raw, pattern="legacy")
 
     m = _NATIONAL_RE.match(t)
     if m and (ym := _period_ok(m["period"])) is not None:
@@ -398,6 +402,8 @@ def _parse_document_number(s: str) -> DocumentNumber:
     t = _fold(s or "")
     if not t:
         raise InvalidDocumentNumber("文号不能为空", code="empty")
+    if len(t) > 100:
+        raise InvalidDocumentNumber(f"文号过长（{len(t)}字），请只填写文号本身", code="format")
     m = _DOCNO_RE.match(t)
     if m:
         prefix = re.sub(r"\s+", "", m["prefix"])

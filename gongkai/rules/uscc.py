@@ -18,12 +18,16 @@ offending ``position`` so a translated UI can build its own text.
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 
 from stdnum.cn import uscc as _stdnum_uscc
 
 __all__ = [
     "USCC_ALPHABET",
     "REGISTRATION_DEPARTMENTS",
+    "ORG_TYPES",
+    "USCCInfo",
+    "describe_uscc",
     "InvalidUSCC",
     "InvalidOrgCode",
     "normalise_uscc",
@@ -61,6 +65,13 @@ REGISTRATION_DEPARTMENTS: dict[str, str] = {
     "A": "中央军委改革和编制办公室",
     "N": "农业",
     "Y": "其他",
+}
+
+# 机构类别码 by department (GB 32100 附录 A), for the departments agencies are registered with.
+ORG_TYPES: dict[str, dict[str, str]] = {
+    "1": {"1": "机关", "2": "事业单位", "3": "中央编办直接管理机构编制的群众团体", "9": "其他"},
+    "5": {"1": "社会团体", "2": "民办非企业单位", "3": "基金会", "9": "其他"},
+    "9": {"1": "企业", "2": "个体工商户", "3": "农民专业合作社"},
 }
 
 # GB 11714 weights for the 8-character body of an organisation code.
@@ -183,6 +194,38 @@ def is_valid_uscc(s: str) -> bool:
 def org_code_from_uscc(uscc: str) -> str:
     """Characters 9–17 of a valid USCC: the 9-character 组织机构代码 (no hyphen)."""
     return validate_uscc(uscc)[8:17]
+
+
+@dataclass(frozen=True)
+class USCCInfo:
+    uscc: str
+    registration_dept: str  # 登记管理部门码
+    registration_dept_name: str | None  # e.g. 机构编制; None if not in the table
+    org_type: str  # 机构类别码
+    org_type_name: str | None  # e.g. 机关
+    region: str  # 登记管理机关行政区划码
+    org_code: str  # 主体标识码 (组织机构代码)
+
+    @property
+    def is_government_organ(self) -> bool:
+        """Registered by 机构编制 as a 机关 (codes starting ``11``): the usual case for agencies;
+        事业单位 (``12``) and others can be authorised organisations (授权组织)."""
+        return self.uscc.startswith("11")
+
+
+def describe_uscc(uscc: str) -> USCCInfo:
+    """Split a valid USCC into its parts, with the department and type names where known."""
+    code = validate_uscc(uscc)
+    dept, kind = code[0], code[1]
+    return USCCInfo(
+        uscc=code,
+        registration_dept=dept,
+        registration_dept_name=REGISTRATION_DEPARTMENTS.get(dept),
+        org_type=kind,
+        org_type_name=ORG_TYPES.get(dept, {}).get(kind),
+        region=code[2:8],
+        org_code=code[8:17],
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ Public API (stable)::
     module level, on the default calendar:
     is_workday(d, region="") / add_workdays(day0, n, region="") / workdays_between(a, b, region="")
     default_calendar(region="") / set_default_calendar_provider(fn | None)
+    get_default_calendar_provider()
 
 Speed: each year is turned once into a table (a flag per day, prefix counts, the sorted ordinals of
 its working days) cached on the calendar, so ``add_workdays`` and ``workdays_between`` cost O(number
@@ -436,6 +437,11 @@ def set_default_calendar_provider(provider: Callable[[str], WorkdayCalendar] | N
     """
     global _provider
     _provider = provider
+
+
+def get_default_calendar_provider() -> Callable[[str], WorkdayCalendar] | None:
+    """The installed provider (None = built-in), e.g. to restore it after a test."""
+    return _provider
 
 
 def default_calendar(region: str = "") -> WorkdayCalendar:

@@ -167,6 +167,14 @@ def test_unrecognised_numbers_are_kept_verbatim(raw):
     assert p.year is None and p.serial is None
 
 
+def test_very_long_input_is_not_decomposed():
+    raw = "000014349/2018-" + "1" * 200
+    assert parse_index_number(raw).pattern == "legacy"
+    with pytest.raises(InvalidDocumentNumber) as e:
+        validate_document_number("国办函" * 50 + "〔2020〕109号")
+    assert "过长" in e.value.message
+
+
 def test_parse_fullwidth_separator():
     p = parse_index_number("000014349／2018－00222")
     assert p.pattern == "national" and p.serial == 222

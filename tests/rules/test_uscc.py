@@ -8,6 +8,7 @@ from gongkai.rules.uscc import (
     USCC_ALPHABET,
     InvalidOrgCode,
     InvalidUSCC,
+    describe_uscc,
     format_org_code,
     is_valid_org_code,
     is_valid_uscc,
@@ -203,3 +204,18 @@ def test_exactly_one_check_char_is_valid(first17):
 def test_exactly_one_org_check_char_is_valid(body):
     valid = [c for c in "0123456789X" if is_valid_org_code(body + c)]
     assert valid == [org_code_check_char(body)]
+
+
+def test_describe_uscc():
+    info = describe_uscc("11441700007280420Y")
+    assert info.registration_dept_name == "机构编制"
+    assert info.org_type_name == "机关"
+    assert info.is_government_organ
+    assert (info.region, info.org_code) == ("441700", "007280420")
+    company = describe_uscc("91110000600037341L")
+    assert (company.registration_dept_name, company.org_type_name) == ("工商", "企业")
+    assert not company.is_government_organ
+    odd = describe_uscc(make_uscc("Y", "7", "350100", "12345678"))
+    assert odd.registration_dept_name == "其他" and odd.org_type_name is None
+    with pytest.raises(InvalidUSCC):
+        describe_uscc("11441700007280420X")

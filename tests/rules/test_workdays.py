@@ -19,6 +19,15 @@ from gongkai.rules.workdays import (
 FIRST, LAST = date(2019, 1, 1), date(2026, 12, 31)
 
 
+@pytest.fixture(autouse=True)
+def builtin_calendar():
+    """Pure-rule tests use the package-only calendar, whatever provider Django installed."""
+    saved = wdmod.get_default_calendar_provider()
+    wdmod.set_default_calendar_provider(None)
+    yield
+    wdmod.set_default_calendar_provider(saved)
+
+
 def oracle_is_workday(d):
     """Reference: the package itself, Monday–Friday outside its years."""
     try:
@@ -249,3 +258,17 @@ def test_default_calendar_provider_injection():
     finally:
         wdmod.set_default_calendar_provider(None)
     assert wdmod.is_workday(date(2025, 3, 3))
+    assert wdmod.get_default_calendar_provider() is None
+
+
+def test_year_summary_flags_long_runs_next_to_holidays():
+    rows = [
+        Override(date(2027, 1, 1), HOLIDAY, note="元旦"),
+        Override(date(2027, 1, 2), MAKEUP_WORKDAY),
+        Override(date(2027, 1, 3), MAKEUP_WORKDAY),
+    ]
+    checks = WorkdayCalendar(rows).year_summary(2027)["checks"]
+    assert [c["code"] for c in checks] == ["long_workday_run"]
+    assert checks[0]["params"] == {"start": "2027-01-02", "days": 7}
+    # one make-up day less: a 6-day run is allowed
+    assert WorkdayCalendar(rows[:2]).year_summary(2027)["checks"] == []

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AnnualreportsConfig(AppConfig):
+    name = "gongkai.annualreports"
+    label = "annualreports"

@@ -1,0 +1,35 @@
+"""Demo: the 2025 report of 青山市教育局, drafted from the data and ready for review
+(idempotent: an existing report is left as it is)."""
+
+from decimal import Decimal
+
+from . import builder, services
+from .models import AnnualReport, ManualFigure
+
+FIGURES = {
+    "proactive.licensing.decisions": (Decimal(126), "青山市政务服务平台2025年度办件统计"),
+    "proactive.penalty.decisions": (Decimal(9), "青山市行政执法监督平台2025年度统计"),
+    "proactive.coercion.decisions": (Decimal(0), "青山市行政执法监督平台2025年度统计"),
+    "proactive.fees.amount_wan_yuan": (Decimal("0"), "本局财务科：2025年未收取行政事业性收费"),
+    "proactive.regulations.issued": (Decimal(0), "本局不具有规章制定权"),
+    "proactive.regulations.repealed": (Decimal(0), "本局不具有规章制定权"),
+    "proactive.regulations.in_force": (Decimal(0), "本局不具有规章制定权"),
+    "proactive.normative_documents.issued": (Decimal(2), "本局发文登记簿"),
+    "proactive.normative_documents.repealed": (Decimal(1), "本局发文登记簿"),
+    "proactive.normative_documents.in_force": (Decimal(14), "本局规范性文件清理结果"),
+}
+
+
+def build(agencies) -> None:
+    agency = agencies["青山市:教育局"]
+    if AnnualReport.objects.filter(agency=agency, year=2025).exists():
+        return
+    report = AnnualReport.objects.create(agency=agency, year=2025, format="2021")
+    allowed = set(builder.manual_keys("2021"))
+    for key, (value, note) in FIGURES.items():
+        if key in allowed:
+            ManualFigure.objects.get_or_create(
+                report=report, cell_key=key, defaults={"value": value, "source_note": note}
+            )
+    services.redraft(report)  # the narrative draft sees the figures entered above
+    report.save()

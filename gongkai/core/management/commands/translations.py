@@ -1,0 +1,75 @@
+"""Regenerate the zh-hant and en message catalogues.
+
+UI strings are written in Simplified Chinese (the default language). Traditional Chinese is
+derived from them with OpenCC (s2t: character conversion only, so official terms keep their
+wording); English comes from ``gongkai/locale/en.json`` (msgid → English), maintained by hand.
+A msgid missing there stays untranslated and Django shows the Chinese, never an empty string.
+
+    gongkai translations          # makemessages + fill + compilemessages
+    gongkai translations --check  # list msgids with no English yet
+"""
+
+import json
+from pathlib import Path
+
+import polib
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from opencc import OpenCC
+
+LOCALE = Path(settings.BASE_DIR) / "gongkai" / "locale"
+
+
+class Command(BaseCommand):
+    help = "Regenerate and compile the zh_Hant and en catalogues from the Simplified Chinese UI strings."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--check", action="store_true", help="only list missing English")
+
+    def handle(self, check=False, **opts):
+        en_map = json.loads((LOCALE / "en.json").read_text(encoding="utf-8"))
+        if not check:
+            for domain in ("django", "djangojs"):
+                if domain == "djangojs":
+                    continue
+                call_command(
+                    "makemessages",
+                    locale=["zh_Hant", "en"],
+                    domain=domain,
+                    ignore_patterns=[".venv/*", "var/*", "tests/*", "bench/*", "build/*"],
+                    no_obsolete=True,
+                    verbosity=0,
+                )
+        cc = OpenCC("s2t")
+        missing = []
+        for lang in ("zh_Hant", "en"):
+            path = LOCALE / lang / "LC_MESSAGES" / "django.po"
+            if not path.exists():
+                continue
+            po = polib.pofile(str(path))
+            for entry in po:
+                if lang == "zh_Hant":
+                    entry.msgstr = cc.convert(entry.msgid)
+                    if entry.msgid_plural:
+                        entry.msgstr_plural = {
+                            0: cc.convert(entry.msgid),
+                            1: cc.convert(entry.msgid_plural),
+                        }
+                else:
+                    english = en_map.get(entry.msgid)
+                    if english:
+                        entry.msgstr = english
+                    else:
+                        entry.msgstr = ""
+                        missing.append(entry.msgid)
+                if "fuzzy" in entry.flags:
+                    entry.flags.remove("fuzzy")
+            if not check:
+                po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+                po.save()
+                po.save_as_mofile(str(path.with_suffix(".mo")))
+        if check or missing:
+            self.stdout.write(f"{len(missing)} msgids without English:")
+            for m in missing[:200]:
+                self.stdout.write(f"  {m}")

@@ -1,0 +1,177 @@
+"""Writes and reads done for the portal (anonymous applicants). The case itself is created by
+``services.submit`` (channel ``online``; ``received_on`` is set when staff confirm, Art. 31(3)).
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from . import services
+from .models import Attachment, EventKind, InfoRequest, InfoRequestEvent, Status
+
+log = logging.getLogger(__name__)
+
+# Events shown to the applicant on the tracking page (no internal notes, no assignment, no names).
+PUBLIC_EVENT_KINDS = (
+    "submitted",
+    "received",
+    "amendment_requested",
+    "amendment_received",
+    "consultation_started",
+    "consultation_answered",
+    "extension_granted",
+    "custom_due_date",
+    "fee_notice_sent",
+    "fee_paid",
+    "replied",
+    "closed",
+)
+APPLICANT_AMENDMENT = "amendment"  # payload["purpose"] of a 补正 sent through the portal
+
+
+def _setting(name: str, default):
+    return getattr(settings, "GONGKAI", {}).get(name, default)
+
+
+def rate_limited(scope: str, key: str, limit: int, window: int) -> bool:
+    """Count one hit of ``key`` in a fixed window; True once more than ``limit`` hits were seen.
+
+    Uses the default cache (shared between processes in production: configure a shared backend).
+    """
+    ck = f"ir-rl:{scope}:{key}"
+    cache.add(ck, 0, window)
+    try:
+        n = cache.incr(ck)
+    except ValueError:  # expired between add and incr
+        cache.set(ck, 1, window)
+        n = 1
+    return n > limit
+
+
+def client_ip(request) -> str:
+    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a proxy sets it, and the
+    # deployment's proxy (bin/start) passes the real address through REMOTE_ADDR.
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def apply_limit() -> tuple[int, int]:
+    return _setting("PORTAL_APPLY_LIMIT", 30), _setting("PORTAL_APPLY_WINDOW", 3600)
+
+
+def track_limit() -> tuple[int, int]:
+    return _setting("PORTAL_TRACK_LIMIT", 20), _setting("PORTAL_TRACK_WINDOW", 900)
+
+
+def submit_online(agency, form) -> tuple[InfoRequest, str]:
+    """Create the case from a valid ``ApplicationForm`` (one transaction, nothing on error)."""
+    d = form.cleaned_data
+    return services.submit(
+        agency,
+        channel="online",
+        applicant_type=d["applicant_type"],
+        applicant=form.applicant_data(),
+        description=d["description"],
+        form_requested=d["form_requested"],
+        delivery=d["delivery"],
+        document_number=d.get("document_number", ""),
+        actor=None,
+        files=d.get("files") or (),
+    )
+
+
+def send_acknowledgement(req: InfoRequest, code: str) -> bool:
+    """E-mail the tracking number and access code to the applicant (if they gave an address)."""
+    email = getattr(getattr(req, "applicant", None), "email", "")
+    if not email:
+        return False
+    with translation.override("zh-hans"):
+        body = render_to_string(
+            "inforequests/portal/ack_email.txt", {"req": req, "code": code, "agency": req.agency}
+        )
+        subject = _("政府信息公开申请已提交（申请编号 %(n)s）") % {"n": req.tracking_number}
+    try:
+        send_mail(subject, body, None, [email])
+    except Exception:  # noqa: BLE001 — the page already shows the code; never crash on mail
+        log.warning("acknowledgement e-mail failed for case %s", req.pk)
+        return False
+    return True
+
+
+_DUMMY_HASH = "0" * 64
+
+
+def find_case(agency_id: int, tracking_number: str, code: str) -> InfoRequest | None:
+    """The case if agency, number and access code all match; constant-time code comparison,
+    and the same work (one HMAC) whether or not the number exists."""
+    req = (
+        InfoRequest.objects.select_related("agency")
+        .filter(agency_id=agency_id, tracking_number=tracking_number.strip())
+        .first()
+    )
+    if req is None:
+        hmac.compare_digest(_DUMMY_HASH, services._hash_code(code))
+        return None
+    return req if services.check_access_code(req, code) else None
+
+
+@transaction.atomic
+def submit_amendment_online(req: InfoRequest, text: str = "", files=()) -> InfoRequestEvent:
+    """The applicant sends a 补正 through the tracking page while one is requested (Art. 30).
+
+    Recorded as a ``file_added`` event (actor None, payload ``source="applicant"``,
+    ``purpose="amendment"``) with the files; staff then record ``amendment_received`` with the
+    day the corrected application counts as received, which restarts the clock.
+    """
+    req = InfoRequest.objects.select_for_update().get(pk=req.pk)
+    if req.status != Status.AWAITING_AMENDMENT:
+        raise ValidationError(_("该申请当前不需要补正"))
+    ev = InfoRequestEvent(
+        request=req,
+        kind=EventKind.FILE_ADDED,
+        on=timezone.localdate(),
+        actor=None,
+        payload={"source": "applicant", "purpose": APPLICANT_AMENDMENT, "text": text[:5000]},
+    )
+    ev.save()
+    for f in files or ():
+        Attachment(
+            request=req,
+            event=ev,
+            direction=Attachment.Direction.IN,
+            file=f,
+            name=str(getattr(f, "name", "file"))[:255],
+            size=getattr(f, "size", 0) or 0,
+            content_type=(getattr(f, "content_type", "") or "")[:100],
+        ).save()
+    return ev
+
+
+def pending_online_amendment(req: InfoRequest, events) -> InfoRequestEvent | None:
+    """The applicant's 补正 sent after the last request and not yet recorded by staff."""
+    last_request = None
+    for e in events:
+        if e.kind == "amendment_requested":
+            last_request = e
+    if last_request is None:
+        return None
+    sent = None
+    for e in events:
+        if (
+            e.kind == "file_added"
+            and (e.payload or {}).get("purpose") == APPLICANT_AMENDMENT
+            and (e.on, e.pk) >= (last_request.on, last_request.pk)
+        ):
+            sent = e
+        if e.kind == "amendment_received" and (e.on, e.pk) > (last_request.on, last_request.pk):
+            return None
+    return sent

@@ -1,0 +1,220 @@
+"""Reads for 主动公开, including the selectors other modules call:
+
+- ``stale_columns(agency_ids, as_of)`` — supervision (栏目不更新, CONVENTIONS §6.2);
+- ``table2_counts(agency_ids, year)`` — annual report table 二 (2021 format);
+- ``dashboard_widget(user, agency)`` — the staff dashboard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongkai.agencies.permissions import Action, agencies_for, can
+from gongkai.rules import workdays
+
+from .models import Column, DisclosureMode, Publication, PublicationKind, Status, Validity
+
+PUBLIC_MODES = (DisclosureMode.PROACTIVE, DisclosureMode.REDACTED)
+PRE_PUBLICATION = (Status.DRAFT, Status.SUBMITTED, Status.REVIEWED, Status.APPROVED)
+
+
+def public_publications() -> QuerySet[Publication]:
+    """What the portal may show: published, proactively (or redacted-) disclosed."""
+    return Publication.objects.filter(status=Status.PUBLISHED, disclosure_mode__in=PUBLIC_MODES)
+
+
+def publications_for(user, action: str = Action.VIEW) -> QuerySet[Publication]:
+    return Publication.objects.filter(agency__in=agencies_for(user, action))
+
+
+# ---------------------------------------------------------------------------------------------
+# Staleness (supervision)
+# ---------------------------------------------------------------------------------------------
+
+
+def _day_start(d: date) -> datetime:
+    return timezone.make_aware(datetime.combine(d, time.min))
+
+
+def stale_columns(agency_ids: Iterable[int], as_of: date) -> list[Column]:
+    """Active columns with an update cycle whose newest publication is older than the cycle at
+    ``as_of`` (or that have none: empty columns count, CONVENTIONS §6.2).
+
+    Each returned Column carries ``last_published_at`` (datetime or None) and
+    ``days_since_update`` (int or None). One query per distinct cycle length (a handful).
+    """
+    agency_ids = list(agency_ids)
+    base = (
+        Column.objects.filter(
+            agency_id__in=agency_ids, is_active=True, update_cycle_days__isnull=False
+        )
+        .annotate(
+            last_published_at=Max(
+                "publications__published_at",
+                filter=Q(publications__status=Status.PUBLISHED),
+            )
+        )
+        .select_related("agency")
+    )
+    # order_by(): the model's default ordering would otherwise leak into DISTINCT.
+    cycles = set(
+        Column.objects.filter(agency_id__in=agency_ids, update_cycle_days__isnull=False)
+        .order_by()
+        .values_list("update_cycle_days", flat=True)
+        .distinct()
+    )
+    out: list[Column] = []
+    for cycle in cycles:
+        threshold = _day_start(as_of - timedelta(days=cycle))
+        rows = base.filter(update_cycle_days=cycle).filter(
+            Q(last_published_at__isnull=True) | Q(last_published_at__lt=threshold)
+        )
+        for col in rows:
+            col.days_since_update = (
+                (as_of - timezone.localdate(col.last_published_at)).days
+                if col.last_published_at
+                else None
+            )
+            out.append(col)
+    out.sort(key=lambda c: (c.agency.path, c.position, c.pk))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Annual report, table 二 (2021 format, GLOSSARY cell keys)
+# ---------------------------------------------------------------------------------------------
+
+_ROWS = {
+    PublicationKind.REGULATION: "proactive.regulations",
+    PublicationKind.NORMATIVE_DOCUMENT: "proactive.normative_documents",
+}
+
+
+def table2_counts(agency_ids: Iterable[int], year: int) -> dict[str, int]:
+    """``proactive.{regulations,normative_documents}.{issued,repealed,in_force}`` for ``year``.
+
+    issued   = published in the year with issued_on (成文日期) in the year;
+    repealed = validity changed to repealed or expired during the year;
+    in_force = published by 31 Dec and in force on 31 Dec (not yet repealed/expired then).
+    Only published records count (drafts and withdrawn ones were never in force publicly).
+    One aggregation query.
+    """
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    start, end = _day_start(first), _day_start(date(year + 1, 1, 1))
+    qs = Publication.objects.filter(
+        agency_id__in=list(agency_ids), status=Status.PUBLISHED, kind__in=list(_ROWS)
+    )
+    ended = [Validity.REPEALED, Validity.EXPIRED]
+    rows = qs.values("kind").annotate(
+        issued=Count(
+            "id",
+            filter=Q(
+                published_at__gte=start,
+                published_at__lt=end,
+                issued_on__gte=first,
+                issued_on__lte=last,
+            ),
+        ),
+        repealed=Count(
+            "id",
+            filter=Q(
+                validity__in=ended, validity_changed_on__gte=first, validity_changed_on__lte=last
+            ),
+        ),
+        in_force=Count(
+            "id",
+            filter=Q(published_at__lt=end)
+            & (Q(validity=Validity.IN_FORCE) | Q(validity_changed_on__gt=last)),
+        ),
+    )
+    out = {
+        f"{row}.{col}": 0 for row in _ROWS.values() for col in ("issued", "repealed", "in_force")
+    }
+    for r in rows:
+        prefix = _ROWS[r["kind"]]
+        for col in ("issued", "repealed", "in_force"):
+            out[f"{prefix}.{col}"] = r[col]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The publication clock (Art. 26)
+# ---------------------------------------------------------------------------------------------
+
+
+def _clock_base(agency_ids) -> QuerySet[Publication]:
+    return Publication.objects.filter(
+        agency_id__in=list(agency_ids),
+        status__in=PRE_PUBLICATION,
+        disclosure_mode__in=PUBLIC_MODES,
+        publication_due_on__isnull=False,
+    ).select_related("agency", "column")
+
+
+def due_soon(agency_ids, today: date | None = None, within_workdays: int = 5):
+    """Not yet published, due within ``within_workdays`` working days (not yet late)."""
+    today = today or timezone.localdate()
+    horizon = workdays.add_workdays(today, within_workdays)
+    return (
+        _clock_base(agency_ids)
+        .filter(publication_due_on__gte=today, publication_due_on__lte=horizon)
+        .order_by("publication_due_on", "id")
+    )
+
+
+def late_unpublished(agency_ids, today: date | None = None):
+    today = today or timezone.localdate()
+    return (
+        _clock_base(agency_ids)
+        .filter(publication_due_on__lt=today)
+        .order_by("publication_due_on", "id")
+    )
+
+
+def late_published(agency_ids, year: int | None = None):
+    """Published after their due date (the stored ``is_late`` flag)."""
+    qs = Publication.objects.filter(
+        agency_id__in=list(agency_ids), status=Status.PUBLISHED, is_late=True
+    ).select_related("agency", "column")
+    if year:
+        qs = qs.filter(published_at__year=year)
+    return qs.order_by("-published_at")
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff lists and the dashboard
+# ---------------------------------------------------------------------------------------------
+
+
+def status_counts(qs: QuerySet[Publication]) -> dict[str, int]:
+    counts = {s: 0 for s in Status.values}
+    for row in qs.values("status").annotate(n=Count("id")):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def dashboard_widget(user, agency) -> dict | None:
+    if agency is None or not can(user, Action.VIEW, agency):
+        return None
+    own = Publication.objects.filter(agency=agency)
+    waiting = own.filter(status=Status.SUBMITTED).count()
+    to_approve = own.filter(status=Status.REVIEWED).count()
+    late = late_unpublished([agency.pk]).count()
+    text = _("待审核 %(w)d 件，待批准 %(a)d 件，逾期未公开 %(l)d 件") % {
+        "w": waiting,
+        "a": to_approve,
+        "l": late,
+    }
+    return {
+        "title": _("主动公开"),
+        "stat": waiting + to_approve,
+        "text": text,
+        "url": reverse("publications:index"),
+        "link_label": _("进入主动公开"),
+    }

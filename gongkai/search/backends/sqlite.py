@@ -1,0 +1,208 @@
+"""SQLite FTS5 backend.
+
+Tables (migration 0001): ``search_entry`` holds the document's displayable fields (snippets are
+cut from it) and the exact-lookup keys; ``search_fts`` (FTS5, rowid = document id) holds the
+token text of title and body (see text.py) and a ``facets`` column with filter tokens
+(``ag<agency>``, ``co<column>``, ``yr<year>``) so that filters are answered by the same index
+instead of a scan after matching.
+"""
+
+from __future__ import annotations
+
+import time
+
+from .. import text
+from .base import (
+    COUNT_CAP,
+    RECENCY,
+    TITLE_WEIGHT,
+    YEAR_SECONDS,
+    Filters,
+    Row,
+    chunks,
+    epoch,
+    from_epoch,
+)
+
+# Facet filters with more agencies than this (a supervisor's whole subtree) use SQL instead.
+MAX_FACET_AGENCIES = 200
+
+CREATE = [
+    """CREATE TABLE IF NOT EXISTS search_entry (
+        id INTEGER PRIMARY KEY,
+        agency_id INTEGER NOT NULL,
+        column_id INTEGER,
+        year INTEGER,
+        published_at INTEGER,
+        title TEXT NOT NULL,
+        body_text TEXT NOT NULL,
+        index_number TEXT NOT NULL DEFAULT '',
+        document_number TEXT NOT NULL DEFAULT '',
+        index_key TEXT NOT NULL DEFAULT '',
+        docno_key TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX IF NOT EXISTS search_entry_index_key ON search_entry(index_key)",
+    "CREATE INDEX IF NOT EXISTS search_entry_docno_key ON search_entry(docno_key)",
+    "CREATE INDEX IF NOT EXISTS search_entry_agency ON search_entry(agency_id)",
+    """CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
+        title, body, facets, tokenize='unicode61 remove_diacritics 0', detail=full)""",
+]
+DROP = ["DROP TABLE IF EXISTS search_fts", "DROP TABLE IF EXISTS search_entry"]
+
+
+def facets(agency_id, column_id, year) -> str:
+    out = [f"ag{agency_id}"]
+    if column_id is not None:
+        out.append(f"co{column_id}")
+    if year is not None:
+        out.append(f"yr{year}")
+    return " ".join(out)
+
+
+class SQLiteBackend:
+    vendor = "sqlite"
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    # -- writes ---------------------------------------------------------------------------
+    def index(self, docs) -> int:
+        entries, fts = [], []
+        for d in docs:
+            entries.append(
+                (
+                    d.id,
+                    d.agency_id,
+                    d.column_id,
+                    d.year,
+                    epoch(d.published_at),
+                    d.title,
+                    d.body_text,
+                    d.index_number or "",
+                    d.document_number or "",
+                    text.lookup_key(d.index_number) if d.index_number else "",
+                    text.lookup_key(d.document_number) if d.document_number else "",
+                )
+            )
+            fts.append(
+                (
+                    d.id,
+                    text.tokens(d.heading),
+                    text.tokens(d.body_text),
+                    facets(d.agency_id, d.column_id, d.year),
+                )
+            )
+        if not entries:
+            return 0
+        with self.connection.cursor() as c:
+            ids = [(e[0],) for e in entries]
+            c.executemany("DELETE FROM search_fts WHERE rowid = %s", ids)
+            c.executemany(
+                "INSERT OR REPLACE INTO search_entry (id, agency_id, column_id, year, published_at,"
+                " title, body_text, index_number, document_number, index_key, docno_key)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                entries,
+            )
+            c.executemany(
+                "INSERT INTO search_fts (rowid, title, body, facets) VALUES (%s, %s, %s, %s)", fts
+            )
+        return len(entries)
+
+    def remove(self, ids) -> None:
+        with self.connection.cursor() as c:
+            for part in chunks(ids):
+                marks = ",".join(["%s"] * len(part))
+                c.execute(f"DELETE FROM search_fts WHERE rowid IN ({marks})", part)
+                c.execute(f"DELETE FROM search_entry WHERE id IN ({marks})", part)
+
+    def clear(self) -> None:
+        with self.connection.cursor() as c:
+            c.execute("DELETE FROM search_fts")
+            c.execute("DELETE FROM search_entry")
+
+    def optimize(self) -> None:
+        with self.connection.cursor() as c:
+            c.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+
+    def count(self) -> int:
+        with self.connection.cursor() as c:
+            c.execute("SELECT count(*) FROM search_entry")
+            return c.fetchone()[0]
+
+    # -- reads ----------------------------------------------------------------------------
+    def _match(self, words, f: Filters) -> tuple[str, str, list]:
+        expr = "{title body}: (" + text.fts5_expr(words) + ")"
+        where, params = "", []
+        if f.agency_ids is not None:
+            ids = sorted({int(a) for a in f.agency_ids})
+            if len(ids) <= MAX_FACET_AGENCIES:
+                expr += " AND facets: (" + " OR ".join(f"ag{a}" for a in ids) + ")"
+            else:
+                where += " AND e.agency_id IN (SELECT value FROM json_each(%s))"
+                params.append("[" + ",".join(map(str, ids)) + "]")
+        if f.column_id is not None:
+            expr += f" AND facets: co{int(f.column_id)}"
+        if f.year is not None:
+            expr += f" AND facets: yr{int(f.year)}"
+        return expr, where, params
+
+    def search(self, words, f: Filters, limit: int, offset: int):
+        expr, where, wparams = self._match(words, f)
+        now = int(time.time())
+        with self.connection.cursor() as c:
+            c.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM search_fts JOIN search_entry e"
+                f" ON e.id = search_fts.rowid WHERE search_fts MATCH %s{where} LIMIT %s)",
+                [expr, *wparams, COUNT_CAP + 1],
+            )
+            total = c.fetchone()[0]
+            if not total:
+                return [], 0, True
+            c.execute(
+                # bm25 saturates term frequency after applying column weights, so the title
+                # boost is applied outside: TITLE_WEIGHT × title bm25 + body bm25.
+                f"SELECT e.id, -({TITLE_WEIGHT} * bm25(search_fts, 1.0, 0.0, 0.0)"
+                " + bm25(search_fts, 0.0, 1.0, 0.0))"
+                f" * (1.0 + {RECENCY} / (1.0 + max(0, %s - coalesce(e.published_at, 0)) / {YEAR_SECONDS}.0))"
+                " AS score FROM search_fts JOIN search_entry e ON e.id = search_fts.rowid"
+                f" WHERE search_fts MATCH %s{where} ORDER BY score DESC, e.id DESC"
+                " LIMIT %s OFFSET %s",
+                [now, expr, *wparams, limit, offset],
+            )
+            ranked = [(r[0], float(r[1])) for r in c.fetchall()]
+        return ranked, min(total, COUNT_CAP), total <= COUNT_CAP
+
+    def exact(self, key: str, f: Filters) -> list[int]:
+        sql = "SELECT id FROM search_entry e WHERE (index_key = %s OR docno_key = %s)"
+        params: list = [key, key]
+        if f.agency_ids is not None:
+            sql += " AND agency_id IN (SELECT value FROM json_each(%s))"
+            params.append("[" + ",".join(str(int(a)) for a in f.agency_ids) + "]")
+        if f.column_id is not None:
+            sql += " AND column_id = %s"
+            params.append(f.column_id)
+        if f.year is not None:
+            sql += " AND year = %s"
+            params.append(f.year)
+        with self.connection.cursor() as c:
+            c.execute(sql + " ORDER BY published_at DESC LIMIT 20", params)
+            return [r[0] for r in c.fetchall()]
+
+    def fetch(self, ids) -> dict[int, Row]:
+        out: dict[int, Row] = {}
+        with self.connection.cursor() as c:
+            for part in chunks(ids):
+                marks = ",".join(["%s"] * len(part))
+                c.execute(
+                    "SELECT id, agency_id, column_id, published_at, title, body_text,"
+                    f" index_number, document_number FROM search_entry WHERE id IN ({marks})",
+                    part,
+                )
+                for r in c.fetchall():
+                    out[r[0]] = Row(r[0], r[1], r[2], from_epoch(r[3]), *r[4:])
+        return out
+
+    def indexed_ids(self) -> set[int]:
+        with self.connection.cursor() as c:
+            c.execute("SELECT id FROM search_entry")
+            return {r[0] for r in c.fetchall()}

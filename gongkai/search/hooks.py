@@ -1,0 +1,144 @@
+"""The one place that knows the publications app: what is public, how a Publication becomes a
+SearchDoc, and the signals that keep the index in step.
+
+Index updates run after the transaction commits (a rolled-back publish never reaches the
+index); saves in one transaction are batched into one update, and big batches go to the
+``reindex`` background task.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from .types import SearchDoc
+
+log = logging.getLogger(__name__)
+
+# Above this many changed documents in one transaction, index in the background.
+INLINE_LIMIT = 200
+
+_local = threading.local()
+
+
+def publication_model():
+    try:
+        return apps.get_model("publications", "Publication")
+    except LookupError:
+        return None
+
+
+def public_q() -> Q:
+    """Publications the public may see: published and proactively disclosed (or redacted)."""
+    return Q(status="published", disclosure_mode__in=["proactive", "redacted"])
+
+
+def public_publications():
+    model = publication_model()
+    return model.objects.filter(public_q())
+
+
+def publication_year(p) -> int | None:
+    """The year a document is filed under: 成文日期, else the (local) publication date."""
+    if getattr(p, "issued_on", None):
+        return p.issued_on.year
+    if p.published_at:
+        return timezone.localtime(p.published_at).year
+    return None
+
+
+def to_doc(p) -> SearchDoc:
+    published: datetime | None = p.published_at
+    return SearchDoc(
+        id=p.pk,
+        agency_id=p.agency_id,
+        column_id=p.column_id,
+        year=publication_year(p),
+        title=p.title,
+        body_text="\n".join(x for x in (p.summary, p.keywords, p.body_text) if x),
+        index_number=p.index_number or "",
+        document_number=p.document_number or "",
+        published_at=published,
+    )
+
+
+def sync(ids) -> int:
+    """Index the public ones among ``ids``, remove the rest. Returns how many are public."""
+    from . import index_documents, remove
+
+    ids = {int(i) for i in ids}
+    if not ids:
+        return 0
+    public = list(public_publications().filter(pk__in=ids))
+    index_documents(to_doc(p) for p in public)
+    gone = ids - {p.pk for p in public}
+    remove(gone)
+    return len(public)
+
+
+def rebuild(batch: int = 2000) -> int:
+    """Re-index every public publication and drop whatever else the index holds."""
+    from . import backend, index_documents, remove
+
+    seen: set[int] = set()
+    qs = public_publications().order_by("pk")
+    last = 0
+    while True:
+        page = list(qs.filter(pk__gt=last)[:batch])
+        if not page:
+            break
+        index_documents(to_doc(p) for p in page)
+        seen.update(p.pk for p in page)
+        last = page[-1].pk
+    remove(backend().indexed_ids() - seen)
+    return len(seen)
+
+
+def _flush() -> None:
+    ids = getattr(_local, "pending", set())
+    _local.pending = set()
+    if not ids:
+        return
+    if len(ids) > INLINE_LIMIT:
+        from .tasks import reindex
+
+        reindex.enqueue(ids=sorted(ids))
+        return
+    try:
+        sync(ids)
+    except Exception:  # the publish itself succeeded; a later reindex repairs the index
+        log.exception("search: indexing %d documents failed", len(ids))
+
+
+def schedule(ids) -> None:
+    # Every save registers a callback, the first one to run flushes everything pending: a
+    # rolled-back savepoint drops its callback but not its ids (sync reads the database, so
+    # indexing a rolled-back id is harmless).
+    pending = getattr(_local, "pending", None)
+    if pending is None:
+        pending = _local.pending = set()
+    pending.update(int(i) for i in ids)
+    transaction.on_commit(_flush)
+
+
+def _on_save(sender, instance, **kwargs):
+    schedule([instance.pk])
+
+
+def _on_delete(sender, instance, **kwargs):
+    schedule([instance.pk])
+
+
+def connect() -> None:
+    model = publication_model()
+    if model is None:
+        return
+    post_save.connect(_on_save, sender=model, dispatch_uid="search_publication_saved")
+    post_delete.connect(_on_delete, sender=model, dispatch_uid="search_publication_deleted")

@@ -1,0 +1,223 @@
+"""The report checker inside the platform (年报体检): uploads, batch runs, evidence highlighting.
+
+The checking itself is ``gongkai.checker`` (pure Python); this module only feeds it uploaded
+files, keeps the results in ``CheckBatch``/``CheckedReport`` and marks each finding's evidence
+in the report text.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from pathlib import PurePath
+
+from django.db import transaction
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from .models import CheckBatch, CheckedReport
+
+SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILES = 50
+# Up to this many files (and bytes) are checked while the request waits; more go to a task.
+SYNC_MAX_FILES = 8
+SYNC_MAX_BYTES = 8 * 1024 * 1024
+MIN_EVIDENCE = 4  # shorter evidence (a date, "0 / 11") is too ambiguous to mark in the text
+
+
+def checker_available() -> bool:
+    try:
+        from gongkai.checker import check  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def upload_error(name: str, size: int) -> str:
+    """Why an uploaded file cannot be checked (Chinese), or "" when it is acceptable."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        return _("不支持的文件类型“%(s)s”：请上传 .txt、.html、.docx 或 .pdf 文件") % {
+            "s": suffix or _("无扩展名")
+        }
+    if size == 0:
+        return _("文件是空的")
+    if size > MAX_FILE_BYTES:
+        return _("文件过大（%(mb).1f MB），单个文件不能超过 %(max)d MB") % {
+            "mb": size / 1024 / 1024,
+            "max": MAX_FILE_BYTES // 1024 // 1024,
+        }
+    return ""
+
+
+@transaction.atomic
+def create_batch(user, agency, uploads) -> CheckBatch:
+    """A batch from uploaded files (Django UploadedFile objects or (name, bytes) pairs).
+
+    Files that cannot be checked get an error row at once; the others keep their bytes until
+    ``run_batch`` reads them."""
+    batch = CheckBatch.objects.create(agency=agency, created_by=user)
+    rows = []
+    for i, up in enumerate(uploads[:MAX_FILES], start=1):
+        if isinstance(up, tuple):
+            name, data = up
+            size = len(data)
+        else:
+            name, size, data = up.name, up.size, None
+        name = PurePath(str(name)).name[:255] or _("（无文件名）")
+        err = upload_error(name, size)
+        if not err and data is None:
+            data = up.read()
+        rows.append(
+            CheckedReport(
+                batch=batch,
+                position=i,
+                file_name=name,
+                size=size,
+                error=err,
+                source=None if err else data,
+            )
+        )
+    CheckedReport.objects.bulk_create(rows)
+    batch.total = len(rows)
+    batch.done = sum(1 for r in rows if r.error)
+    batch.save(update_fields=["total", "done"])
+    return batch
+
+
+def should_run_in_background(batch: CheckBatch) -> bool:
+    pending = batch.reports.filter(error="")
+    sizes = list(pending.values_list("size", flat=True))
+    return len(sizes) > SYNC_MAX_FILES or sum(sizes) > SYNC_MAX_BYTES
+
+
+def run_batch(batch_id: int) -> CheckBatch:
+    """Check every pending file of the batch, then the batch-wide checks (near-copies, the
+    same agency's previous year). Per-file failures become error rows, never exceptions."""
+    batch = CheckBatch.objects.get(pk=batch_id)
+    CheckBatch.objects.filter(pk=batch.pk).update(state=CheckBatch.State.RUNNING)
+    try:
+        from gongkai.checker import check
+    except ImportError:
+        batch.reports.filter(error="").update(
+            error=_("年报体检模块尚未安装，无法检查"), source=None
+        )
+        CheckBatch.objects.filter(pk=batch.pk).update(state=CheckBatch.State.DONE, done=batch.total)
+        batch.refresh_from_db()
+        return batch
+    checked = []
+    for row in batch.reports.filter(error="").exclude(source=None).order_by("position"):
+        try:
+            rep = check(bytes(row.source), name=row.file_name)
+        except Exception as exc:  # the checker promises not to raise; a bug must not lose the batch
+            row.error = _("检查时出错：%(e)s") % {"e": type(exc).__name__}
+            rep = None
+        if rep is not None:
+            if rep.error:
+                row.error = rep.error
+            row.text = rep.text or ""
+            checked.append((row, rep))
+        row.source = None
+        row.save(update_fields=["error", "text", "source"])
+        CheckBatch.objects.filter(pk=batch.pk).update(done=batch.done + 1)
+        batch.done += 1
+    reports = [rep for _row, rep in checked]
+    try:
+        from gongkai.checker.batch import cross_year, near_copies
+
+        cross_year(reports)
+        near_copies(reports)
+    except ImportError:
+        pass
+    for row, rep in checked:
+        row.result = rep.to_dict()
+        row.save(update_fields=["result"])
+    CheckBatch.objects.filter(pk=batch.pk).update(state=CheckBatch.State.DONE, done=batch.total)
+    batch.refresh_from_db()
+    return batch
+
+
+def start_batch(batch: CheckBatch) -> bool:
+    """Run small batches now; queue large ones as a background task. True if queued."""
+    if should_run_in_background(batch):
+        from .tasks import check_batch_task
+
+        try:
+            check_batch_task.enqueue(batch.pk)
+            return True
+        except Exception:  # no task backend configured: fall back to checking now
+            pass
+    run_batch(batch.pk)
+    return False
+
+
+# --------------------------------------------------------------------------- highlighting
+
+_WS = re.compile(r"\s+")
+_POS = re.compile(r"第(\d+)字")
+_SPLIT = re.compile(r"[；;]|…|\.\.\.")
+
+
+def _compact(text: str) -> tuple[str, list[int]]:
+    """``text`` without whitespace, and each kept character's index in ``text``."""
+    chars, index = [], []
+    for i, ch in enumerate(text):
+        if not ch.isspace():
+            chars.append(ch)
+            index.append(i)
+    return "".join(chars), index
+
+
+def evidence_spans(text: str, findings: list[dict]) -> list[tuple[int, int, int]]:
+    """(start, end, finding number) of each finding's evidence in ``text``.
+
+    Evidence excerpts have their whitespace collapsed, so matching ignores whitespace; a
+    finding that names a position ("正文第390字附近") takes the occurrence nearest to it."""
+    compact, index = _compact(text)
+    spans = []
+    for n, f in enumerate(findings):
+        ev = f.get("evidence") or ""
+        m = _POS.search(f.get("where") or "")
+        near = int(m.group(1)) if m else None
+        for part in _SPLIT.split(ev) if ev not in compact else [ev]:
+            needle = _WS.sub("", part)
+            if len(needle) < MIN_EVIDENCE:
+                continue
+            starts = []
+            pos = compact.find(needle)
+            while pos != -1 and len(starts) < 50:
+                starts.append(pos)
+                pos = compact.find(needle, pos + 1)
+            if not starts:
+                continue
+            if near is not None:
+                k = bisect_right(index, near)
+                best = min(starts, key=lambda s: abs(s - k))
+            else:
+                best = starts[0]
+            spans.append((index[best], index[best + len(needle) - 1] + 1, n))
+    return sorted(spans)
+
+
+def highlight(text: str, findings: list[dict]) -> tuple[SafeString, set[int]]:
+    """The report text, HTML-escaped, with evidence wrapped in <mark> (overlaps merged into
+    the first mark). Returns the markup and the numbers of the findings that were marked."""
+    out, pos, marked = [], 0, set()
+    for start, end, n in evidence_spans(text, findings):
+        if start < pos:
+            if end > pos:  # overlapping: extend nothing, the text is already marked
+                marked.add(n)
+            continue
+        out.append(escape(text[pos:start]))
+        msg = findings[n].get("message", "")
+        sev = findings[n].get("severity", "info")
+        out.append(
+            f'<mark id="ev-{n + 1}" class="sv-{escape(sev)}" title="{escape(msg)}">'
+            f"{escape(text[start:end])}<sup>{n + 1}</sup></mark>"
+        )
+        marked.add(n)
+        pos = end
+    out.append(escape(text[pos:]))
+    return mark_safe("".join(out)), marked

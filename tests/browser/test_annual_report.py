@@ -1,0 +1,70 @@
+"""A clerk drafts the annual report, the head reviews and publishes it, the public reads and
+downloads it — in a real browser."""
+
+import subprocess
+
+from docx import Document
+
+
+def test_clerk_edits_head_publishes_public_downloads(page, login, demo, tmp_path):
+    from gongkai.annualreports import demo as ar_demo
+    from gongkai.appeals import demo as appeals_demo
+
+    appeals_demo.build(demo)
+    ar_demo.build(demo)
+    edu = demo["青山市:教育局"]
+
+    login("clerk")
+    page.click("nav.main-nav >> text=年度报告")
+    page.click("text=打开报告")
+    assert "2025年政府信息公开工作年度报告" in page.locator("h1.report-title").inner_text()
+    # a figure of table 四 drills down to its cases
+    page.click('td[data-key="appeals.reconsideration.total"] a')
+    assert (
+        page.locator("#case-count").inner_text() == page.locator("#cell-value").inner_text() == "3"
+    )
+    page.go_back()
+    page.click("text=编辑文字部分")
+    editor = page.locator("#id_section_5_editor")
+    editor.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("本年度公开工作培训覆盖不足，下一步将开展专题培训。")
+    assert page.locator("aside.last-year").is_visible()
+    page.click("button:has-text('保存')")
+    assert "已保存" in page.locator(".messages").inner_text()
+    assert page.locator("#report-status").inner_text() == "草稿"
+    # the clerk cannot review or publish
+    assert page.locator("button:has-text('审核通过')").count() == 0
+
+    page.click("button:has-text('退出')")
+    login("head")
+    page.goto(page.base_url + "/staff/reports/")
+    page.click("text=打开报告")
+    page.click("button:has-text('审核通过')")
+    assert page.locator("#report-status").inner_text() == "已审核"
+    page.click("button:has-text('发布')")
+    assert page.locator("#report-status").inner_text() == "已发布"
+
+    page.goto(page.base_url + f"/agencies/{edu.pk}/reports/")
+    page.click("text=2025年政府信息公开工作年度报告")
+    body = page.locator("article.annual-report").inner_text()
+    assert "专题培训" in body and "四、政府信息公开行政复议、行政诉讼情况" in body
+    assert page.locator("table.report-appeals caption").count() == 1
+
+    with page.expect_download() as dl:
+        page.click("text=Word (DOCX)")
+    docx_path = tmp_path / "r.docx"
+    dl.value.save_as(docx_path)
+    text = "\n".join(p.text for p in Document(docx_path).paragraphs)
+    assert "专题培训" in text
+
+    with page.expect_download() as dl:
+        page.click("a:has-text('PDF')")
+    pdf_path = tmp_path / "r.pdf"
+    dl.value.save_as(pdf_path)
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "2", str(pdf_path), str(tmp_path / "p")],
+        check=True,
+    )
+    pngs = sorted(tmp_path.glob("p-*.png"))
+    assert len(pngs) == 2 and all(p.stat().st_size > 5000 for p in pngs)

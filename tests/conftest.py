@@ -1,0 +1,114 @@
+"""Shared fixtures.
+
+- The database is whatever settings choose: SQLite by default, PostgreSQL when
+  GONGKAI_DATABASE_URL is set (bin/test starts a throwaway cluster for that run).
+- Browser tests (marker ``browser``) drive Debian's chromium through Playwright against
+  pytest-django's live server. With CI=true a missing browser is an error, never a skip.
+"""
+
+import os
+import shutil
+
+import pytest
+
+CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+CHROMIUM = os.environ.get("GONGKAI_CHROMIUM", "/usr/bin/chromium")
+# Playwright's sync API runs an event loop; Django must allow sync DB calls from tests then.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def demo(db):
+    """The fictional 示例省: agencies and users for every role."""
+    from gongkai.agencies import demo as demo_mod
+
+    agencies = demo_mod.build_agencies()
+    demo_mod.build_users(agencies)
+    return agencies
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        msg = f"chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if CI:
+            pytest.fail(msg)
+        pytest.skip(msg)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15000)
+    pg = context.new_page()
+    pg.base_url = live_server.url
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def login(page):
+    """login(username) logs a demo user in through the real form."""
+    from gongkai.agencies.demo import DEMO_PASSWORD
+
+    def _login(username, password=DEMO_PASSWORD):
+        page.goto(page.base_url + "/staff/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        return page
+
+    return _login
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()) or "browser" in getattr(
+            item, "fixturenames", ()
+        ):
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return f"gongkai: database={engine} CI={CI} chromium={'yes' if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM) else 'no'}"
+
+
+@pytest.fixture
+def as_user(client):
+    """as_user("clerk") → the test client logged in as that demo user (axes needs a request to
+    authenticate, so tests log in with force_login; the real form is covered by browser tests)."""
+    from django.contrib.auth import get_user_model
+
+    def _as(username):
+        client.force_login(get_user_model().objects.get(username=username))
+        return client
+
+    return _as

@@ -1,0 +1,221 @@
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from gongkai.inforequests.models import InfoRequest
+
+
+@pytest.mark.django_db
+class TestInbox:
+    def test_overdue_case_appears_in_overdue_tab(self, make_case, as_user):
+        old = make_case(day="2025-03-03", description="2024年度学校食堂检查报告")
+        fresh = make_case(day=date.today().isoformat(), description="本周新收的申请内容")
+        c = as_user("clerk")
+        r = c.get(reverse("inforequests:index") + "?tab=overdue")
+        assert r.status_code == 200
+        body = r.content.decode()
+        assert old.tracking_number in body
+        assert fresh.tracking_number not in body
+        assert "已超期" in body
+
+    def test_anonymous_redirected(self, client, demo):
+        r = client.get(reverse("inforequests:index"))
+        assert r.status_code == 302 and "/login" in r["Location"]
+
+    def test_dashboard_widget(self, make_case, as_user):
+        make_case(day="2025-03-03")
+        r = as_user("clerk").get(reverse("agencies:dashboard"))
+        assert r.status_code == 200
+        assert "超期1件" in r.content.decode()
+
+
+@pytest.mark.django_db
+class TestPermissions:
+    def test_other_agency_clerk_gets_403(self, make_case, as_user):
+        req = make_case()
+        c = as_user("cityclerk")  # 青山市 government, not the education bureau
+        assert c.get(reverse("inforequests:detail", args=[req.pk])).status_code == 403
+        r = c.post(
+            reverse("inforequests:act", args=[req.pk, "reply"]),
+            {"reply-on": "2025-06-20", "reply-outcome": "disclosed"},
+        )
+        assert r.status_code == 403
+        req.refresh_from_db()
+        assert req.outcome is None
+
+    def test_supervisor_can_view_not_act(self, make_case, as_user):
+        req = make_case()
+        c = as_user("supervisor")  # 公开办 of 青山市: the bureau is in its subtree
+        r = c.get(reverse("inforequests:detail", args=[req.pk]))
+        assert r.status_code == 200
+        body = r.content.decode()
+        assert req.tracking_number in body
+        assert "11010519491231002X" not in body and "张三" not in body  # no personal data
+        r = c.post(
+            reverse("inforequests:act", args=[req.pk, "reply"]),
+            {"reply-on": "2025-06-20", "reply-outcome": "disclosed"},
+        )
+        assert r.status_code == 403
+        assert c.get(reverse("inforequests:ledger")).status_code == 200
+
+    def test_extension_needs_head(self, make_case, as_user):
+        req = make_case(day="2025-06-03")
+        data = {"extension-on": "2025-06-20", "extension-workdays": "10", "extension-reason": "多"}
+        url = reverse("inforequests:act", args=[req.pk, "extension"])
+        assert as_user("clerk").post(url, data).status_code == 403
+        r = as_user("head").post(url, data)
+        assert r.status_code == 302
+        req.refresh_from_db()
+        assert req.events.filter(kind="extension_granted").count() == 1
+
+
+@pytest.mark.django_db
+class TestActionsThroughViews:
+    def test_reply_flow_and_errors(self, make_case, as_user):
+        req = make_case(day="2025-06-03")
+        c = as_user("clerk")
+        url = reverse("inforequests:act", args=[req.pk, "reply"])
+        r = c.post(url, {"reply-on": "2025-06-20", "reply-outcome": "withheld.state_secret"})
+        assert r.status_code == 400
+        assert "须说明理由" in r.content.decode()
+        req.refresh_from_db()
+        assert req.status == "in_progress" and req.events.count() == 2
+        r = c.post(url, {"reply-on": "2025-06-20", "reply-outcome": "disclosed"})
+        assert r.status_code == 302
+        req.refresh_from_db()
+        assert req.outcome == "disclosed"
+        page = c.get(reverse("inforequests:detail", args=[req.pk])).content.decode()
+        assert "已于2025-06-20答复" in page
+
+    def test_clock_words_on_case_page(self, make_case, as_user):
+        req = make_case(day=date.today().isoformat())
+        page = as_user("clerk").get(reverse("inforequests:detail", args=[req.pk]))
+        assert "剩余" in page.content.decode()
+
+    def test_intake_form(self, as_user, edu):
+        c = as_user("clerk")
+        data = {
+            "channel": "in_person",
+            "submitted_on": date.today().isoformat(),
+            "applicant_type": "natural",
+            "name": "李四",
+            "id_type": "resident_id",
+            "id_number": "11010519491231002X",
+            "phone": "13900000000",
+            "description": "2025年青山市中小学校舍安全检查情况",
+            "form_requested": "paper",
+            "delivery": "pick_up",
+        }
+        r = c.post(reverse("inforequests:intake"), data)
+        assert r.status_code == 200
+        body = r.content.decode()
+        req = InfoRequest.objects.get()
+        assert req.tracking_number in body and "查询码" in body
+        assert req.received_on == date.today()
+        bad = dict(data, id_number="123")
+        r = c.post(reverse("inforequests:intake"), bad)
+        assert r.status_code == 400
+        assert "居民身份证号码无效" in r.content.decode()
+        assert InfoRequest.objects.count() == 1
+
+    def test_ledger_and_xlsx(self, make_case, as_user, users):
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        from gongkai.inforequests import services
+
+        req = make_case(day="2025-06-03")
+        services.reply(req, users["clerk"], on=date(2025, 6, 20), outcome="disclosed")
+        make_case(day="2025-07-01")
+        c = as_user("clerk")
+        r = c.get(reverse("inforequests:ledger") + "?outcome=disclosed")
+        assert r.status_code == 200 and req.tracking_number in r.content.decode()
+        r = c.get(reverse("inforequests:ledger") + "?export=xlsx")
+        wb = load_workbook(BytesIO(b"".join(r.streaming_content) if r.streaming else r.content))
+        rows = list(wb.active.iter_rows(values_only=True))
+        assert len(rows) == 3
+        flat = " ".join(str(v) for row in rows for v in row)
+        assert "张三" in flat  # own agency staff see names
+        assert "13800000000" not in flat and "11010519491231002X" not in flat
+        # supervisors get no names
+        r = as_user("supervisor").get(reverse("inforequests:ledger") + "?export=xlsx")
+        wb = load_workbook(BytesIO(r.content))
+        flat = " ".join(str(v) for row in wb.active.iter_rows(values_only=True) for v in row)
+        assert "张三" not in flat and req.tracking_number in flat
+
+    def test_table3_page(self, make_case, as_user):
+        make_case(day="2025-06-03")
+        r = as_user("clerk").get(reverse("inforequests:table3") + "?year=2025")
+        assert r.status_code == 200
+        assert "本年新收" in r.content.decode()
+
+
+@pytest.mark.django_db
+class TestPublicAndApi:
+    def test_calculator_page(self, client, demo):
+        url = reverse("inforequests_public:deadline_calculator")
+        r = client.get(url + "?received=2025-09-26&as_of=2025-10-01")
+        assert r.status_code == 200
+        assert "2025-10-30" in r.content.decode()
+        r = client.get(url + "?received=2025-13-01")
+        assert r.status_code == 400 and "无法识别的日期" in r.content.decode()
+
+    def test_deadline_api(self, client, demo):
+        r = client.get(
+            "/api/requests/deadline",
+            {
+                "received": "2025-06-03",
+                "event": [
+                    "amendment_requested:2025-06-06",
+                    "amendment_received:2025-06-20",
+                    "extension_granted:2025-07-10:20",
+                ],
+                "as_of": "2025-07-15",
+            },
+        )
+        assert r.status_code == 200, r.content
+        d = r.json()
+        for k in ("due_on", "workdays_used", "workdays_left", "paused", "warnings"):
+            assert k in d
+        assert d["extension_workdays"] == 20
+        r = client.get("/api/requests/deadline", {"received": "2025-06-03", "event": ["x:1"]})
+        assert r.status_code == 400 and "计时事件" in r.json()["detail"]
+
+    def test_submit_api(self, client, edu, settings):
+        payload = {
+            "agency_id": edu.pk,
+            "applicant_type": "natural",
+            "applicant": {
+                "name": "王五",
+                "id_type": "resident_id",
+                "id_number": "11010519491231002X",
+                "email": "w@example.com",
+            },
+            "description": "青山市2025年教育经费执行情况",
+            "form_requested": "electronic",
+            "delivery": "email",
+        }
+        r = client.post("/api/requests/", payload, content_type="application/json")
+        assert r.status_code == 201, r.content
+        d = r.json()
+        req = InfoRequest.objects.get(tracking_number=d["tracking_number"])
+        assert req.status == "to_confirm" and req.channel == "online"
+        bad = dict(payload, applicant={"name": ""})
+        r = client.post("/api/requests/", bad, content_type="application/json")
+        assert r.status_code == 400 and "申请未提交" in r.json()["detail"]
+        assert InfoRequest.objects.count() == 1
+
+    def test_submit_rate_limit(self, client, edu, monkeypatch):
+        from django.core.cache import cache
+
+        cache.clear()
+        monkeypatch.setenv("GONGKAI_SUBMIT_RATE_PER_MINUTE", "2")
+        payload = {"agency_id": edu.pk, "applicant": {"name": ""}}
+        codes = [
+            client.post("/api/requests/", payload, content_type="application/json").status_code
+            for _ in range(4)
+        ]
+        assert codes == [400, 400, 429, 429]
+        cache.clear()

@@ -1,0 +1,180 @@
+"""The report checker in the platform: uploads, findings highlighted, XLSX export."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from gongkai.supervision.checking import highlight
+from gongkai.supervision.export import reports_xlsx
+from gongkai.supervision.models import CheckBatch
+
+SEEDS = sorted(Path("/work/shared/seeds").glob("*.txt"))
+
+
+def _upload(client, files):
+    return client.post(reverse("supervision:checker"), {"files": files})
+
+
+def test_bad_files_give_chinese_error_rows_not_a_crash(as_user, demo):
+    c = as_user("supervisor")
+    files = [
+        SimpleUploadedFile("报告.exe", b"MZ\x90\x00", content_type="application/octet-stream"),
+        SimpleUploadedFile("empty.txt", b"", content_type="text/plain"),
+        SimpleUploadedFile("broken.docx", b"PK\x03\x04 not really a zip", content_type="x/y"),
+        SimpleUploadedFile("broken.pdf", b"%PDF-1.4 garbage", content_type="application/pdf"),
+    ]
+    r = _upload(c, files)
+    batch = CheckBatch.objects.get()
+    assert r.status_code == 302 and r["Location"] == reverse(
+        "supervision:checker_batch", args=[batch.pk]
+    )
+    rows = {x.file_name: x for x in batch.reports.all()}
+    assert "不支持的文件类型" in rows["报告.exe"].error
+    assert "文件是空的" in rows["empty.txt"].error
+    for name in ("broken.docx", "broken.pdf"):
+        assert rows[name].error, name  # unreadable → a message, not an exception
+        assert rows[name].source is None
+    page = c.get(r["Location"]).content.decode()
+    assert page.count("无法检查") >= 4
+    batch.refresh_from_db()
+    assert batch.state == CheckBatch.State.DONE and batch.done == batch.total == 4
+
+
+def test_no_files_is_a_form_error(as_user, demo):
+    r = as_user("supervisor").post(reverse("supervision:checker"), {})
+    assert r.status_code == 200 and "请选择要检查的年度报告文件" in r.content.decode()
+
+
+def test_other_supervisors_cannot_open_a_batch(as_user, demo):
+    c = as_user("supervisor")
+    _upload(c, [SimpleUploadedFile("a.exe", b"x")])
+    batch = CheckBatch.objects.get()
+    c.logout()
+    c = as_user("head")
+    assert c.get(reverse("supervision:checker_batch", args=[batch.pk])).status_code == 403
+    assert c.get(reverse("supervision:checker_xlsx", args=[batch.pk])).status_code == 403
+
+
+@pytest.mark.skipif(not SEEDS, reason="seed reports not present")
+def test_seed_reports_show_their_findings_highlighted_and_export(as_user, demo):
+    pytest.importorskip("gongkai.checker")
+    import json
+
+    c = as_user("supervisor")
+    files = [SimpleUploadedFile(p.name, p.read_bytes(), content_type="text/plain") for p in SEEDS]
+    files.append(SimpleUploadedFile("坏文件.pdf", b"%PDF-1.7 nothing", content_type="x/y"))
+    r = _upload(c, files)
+    batch = CheckBatch.objects.get()
+    page = c.get(r["Location"]).content.decode()
+    truth_dir = SEEDS[0].parent / "truth"
+    marked_any = False
+    for p in SEEDS:
+        row = batch.reports.get(file_name=p.name)
+        assert not row.error, row.error
+        codes = {f["code"] for f in row.result["findings"]}
+        assert row.result["findings"], p.name
+        truth = truth_dir / (p.stem + ".json")
+        if truth.exists():
+            t = json.loads(truth.read_text())
+            if t.get("year"):
+                assert row.result["year"] == t["year"]
+        detail = c.get(reverse("supervision:checker_report", args=[batch.pk, row.pk]))
+        html = detail.content.decode()
+        assert detail.status_code == 200
+        for code in codes:
+            assert code in html
+        marked_any |= "<mark " in html
+    assert marked_any
+    assert "坏文件.pdf" in page and "无法检查" in page
+    x = c.get(reverse("supervision:checker_xlsx", args=[batch.pk]))
+    assert x.status_code == 200
+    wb = load_workbook(io.BytesIO(x.content))
+    rows = list(wb["报告"].iter_rows(values_only=True))
+    assert len(rows) == len(SEEDS) + 2  # header + reports + the broken file
+    head = rows[0]
+    by_file = {r[0]: dict(zip(head, r, strict=True)) for r in rows[1:]}
+    for p in SEEDS:
+        res = batch.reports.get(file_name=p.name).result
+        for k, v in res["cells"].items():
+            assert by_file[p.name][k] == v
+        assert by_file[p.name]["错误"] == sum(
+            1 for f in res["findings"] if f["severity"] == "error"
+        )
+    assert by_file["坏文件.pdf"]["无法读取的原因"]
+    findings = list(wb["问题"].iter_rows(values_only=True))
+    n = sum(len(batch.reports.get(file_name=p.name).result["findings"]) for p in SEEDS)
+    assert len(findings) == 1 + n + 1
+
+
+def test_xlsx_one_column_per_cell_key_and_findings_sheet():
+    reports = [
+        {
+            "file": "a.txt",
+            "agency": "甲局",
+            "year": 2021,
+            "format": "2021",
+            "cells": {"applications.new.total": 5, "applications.disclosed.total": 3},
+            "figures": {"fees.amount_yuan": 0},
+            "findings": [
+                {
+                    "code": "T3-1",
+                    "severity": "error",
+                    "message": "不平衡",
+                    "where": "表三",
+                    "evidence": "=SUM(A1)",
+                }
+            ],
+        },
+        {"file": "b.pdf", "error": "无法读取"},
+    ]
+    wb = load_workbook(io.BytesIO(reports_xlsx(reports)))
+    rows = list(wb["报告"].iter_rows(values_only=True))
+    head = rows[0]
+    assert "applications.new.total" in head and "applications.disclosed.total" in head
+    # official order: new before disclosed
+    assert head.index("applications.new.total") < head.index("applications.disclosed.total")
+    a = dict(zip(head, rows[1], strict=True))
+    assert a["applications.new.total"] == 5 and a["错误"] == 1
+    b = dict(zip(head, rows[2], strict=True))
+    assert b["无法读取的原因"] == "无法读取" and b["applications.new.total"] is None
+    f = list(wb["问题"].iter_rows(values_only=True))
+    assert f[1][3] == "T3-1" and f[1][7] == "'=SUM(A1)"  # no formula injection
+    assert f[2][3] == "READ-ERROR"
+
+
+def test_highlight_escapes_and_marks_evidence():
+    text = "第一段 <b>粗体</b>\n收到申请 61 件，办结58件。"
+    findings = [
+        {"code": "X", "severity": "warning", "message": "去向<未说明>", "evidence": "收到申请61件"},
+        {"code": "Y", "severity": "info", "message": "m", "evidence": "不存在的文字"},
+    ]
+    html, marked = highlight(text, findings)
+    assert marked == {0}
+    assert "&lt;b&gt;粗体&lt;/b&gt;" in html and "<b>" not in html
+    assert '<mark id="ev-1" class="sv-warning" title="去向&lt;未说明&gt;">收到申请 61 件' in html
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.text(max_size=300),
+    st.lists(st.text(max_size=20), max_size=5),
+)
+def test_highlight_never_loses_text_or_breaks_markup(text, evidences):
+    import html as h
+    import re
+
+    findings = [
+        {"code": "C", "severity": "error", "message": "<x>", "evidence": e} for e in evidences
+    ]
+    out, marked = highlight(text, findings)
+    plain = re.sub(r"<sup>\d+</sup>", "", out)
+    plain = re.sub(r"</?mark[^>]*>", "", plain)
+    assert h.unescape(plain) == text
+    assert out.count("<mark ") == out.count("</mark>")
+    assert "<x>" not in out

@@ -1,0 +1,77 @@
+"""Dashboard figures from the other apps equal hand counts on fixtures."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from gongkai.supervision import selectors
+
+ir = pytest.importorskip("gongkai.inforequests.models")
+TODAY = date(2026, 11, 18)  # a Wednesday; 3 WD later is Monday 23 November
+
+
+def _req(agency, status, due_on, n=[0]):  # noqa: B006 - a counter for tracking numbers
+    n[0] += 1
+    return ir.InfoRequest.objects.create(
+        agency=agency,
+        tracking_number=f"T{n[0]:05d}",
+        channel="online",
+        submitted_at=timezone.make_aware(datetime(2026, 10, 1, 9)),
+        applicant_type="natural",
+        description="某文件",
+        form_requested="electronic",
+        delivery="email",
+        received_on=date(2026, 10, 1),
+        status=status,
+        due_on=due_on,
+    )
+
+
+def test_application_counts_match_hand_counts(users, demo):
+    edu, town, city = demo["青山市:教育局"], demo["青山市:松林县:城关镇"], demo["青山市"]
+    past = TODAY - timedelta(days=3)
+    for _i in range(3):
+        _req(edu, "in_progress", past)  # overdue
+    _req(edu, "consultation", TODAY - timedelta(days=1))  # overdue (clock runs)
+    _req(edu, "replied", past)  # answered: not overdue
+    _req(edu, "awaiting_amendment", past)  # clock paused: not overdue
+    _req(edu, "in_progress", TODAY)  # due today: due soon, not overdue
+    _req(edu, "in_progress", date(2026, 11, 23))  # 3rd working day: due soon
+    _req(edu, "in_progress", date(2026, 11, 24))  # 4th: neither
+    _req(town, "in_progress", past)  # overdue
+    _req(demo["白水市"], "in_progress", past)  # outside the subtree
+    rows, totals, available = selectors.dashboard_rows(users["supervisor"], city, today=TODAY)
+    assert {"overdue", "due_soon"} <= available
+    by = {r.agency.pk: r.counts for r in rows}
+    assert by[edu.pk]["overdue"] == 4 and by[edu.pk]["due_soon"] == 2
+    assert by[town.pk]["overdue"] == 1 and by[town.pk]["due_soon"] == 0
+    assert by[city.pk]["overdue"] == 0
+    assert totals["overdue"] == 5 and totals["due_soon"] == 2
+    # the prefilled problem list names the overdue cases
+    items = selectors.current_problems(users["supervisor"], city, edu, today=TODAY)
+    overdue = [i for i in items if i["category"] == "overdue_application"]
+    assert len(overdue) == 1 and "4件" in overdue[0]["description"]
+    assert overdue[0]["evidence_url"].startswith(reverse("inforequests:ledger"))
+
+
+def test_annual_report_states(users, demo):
+    ar = pytest.importorskip("gongkai.annualreports.models")
+    edu, fin, city = demo["青山市:教育局"], demo["青山市:财政局"], demo["青山市"]
+    report = ar.AnnualReport.objects.create(agency=edu, year=2025)
+    # 10 January: departments' reports are due on 31 January (RULES.md E3)
+    rows, totals, _a = selectors.dashboard_rows(users["supervisor"], city, today=date(2026, 1, 10))
+    by = {r.agency.pk: r.report for r in rows}
+    assert by[edu.pk].key == "draft" and by[edu.pk].report_id == report.pk
+    assert by[fin.pk].key == "not_started"
+    assert totals["report_late"] == 0
+    # 5 February: departments without a published report are late; governments (31 March) not
+    rows, totals, _a = selectors.dashboard_rows(users["supervisor"], city, today=date(2026, 2, 5))
+    by = {r.agency.pk: r.report for r in rows}
+    assert by[edu.pk].key == "late" and by[fin.pk].key == "late"
+    assert by[city.pk].key == "not_started"
+    n_departments = sum(1 for a in city.subtree() if a.kind == "department")
+    assert totals["report_late"] == n_departments
+    items = selectors.current_problems(users["supervisor"], city, fin, today=date(2026, 2, 5))
+    assert [i["category"] for i in items] == ["missing_report"]
