@@ -302,6 +302,7 @@ _BASE_A = re.compile(
     r"(?:共|总计|合计|累计)[^。；;\d]{0,20}?" + NUM + r"\s*(?:条|件|项|个|人次|次)"
 )
 _BASE_B = re.compile(NUM + r"\s*(?:条|件|项|个)[^。；;，,\d]{0,10}中")
+_BASE_C = re.compile(NUM + r"\s*(?:条|件|项|个|人次|次)\s*[。，,:：]?\s*其中")
 _TOTAL_NEAR = re.compile(r"(?:共|总计|合计|累计)[^。；;\d]{0,20}?" + NUM + r"\s*" + UNIT)
 
 
@@ -327,7 +328,7 @@ def percentages(text: str) -> list[Percent]:
         base = None
         others = []
         near = sorted(
-            [t for rx in (_BASE_A, _BASE_B) for t in rx.finditer(text, para_start, m.start())],
+            [t for rx in (_BASE_A, _BASE_B, _BASE_C) for t in rx.finditer(text, para_start, m.start())],
             key=lambda t: t.start(),
         )
         for t in near:
