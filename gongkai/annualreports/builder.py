@@ -186,9 +186,10 @@ def assemble(fmt: str, t2_auto: Mapping, manual: Mapping, t3: Mapping, t4: Mappi
     f = get_format(fmt)
     cells: dict = {}
     mkeys = set(manual_keys(fmt))
+    auto = auto_table2_keys(fmt)
     for key in f.table("proactive").cell_keys():
-        if key in t2_auto:
-            cells[key] = _typed(fmt, key, t2_auto[key])
+        if key in auto:
+            cells[key] = _typed(fmt, key, t2_auto.get(key, 0))
         elif key in mkeys:
             cells[key] = _typed(fmt, key, manual.get(key, 0))
     cells.update(t3)
@@ -232,24 +233,68 @@ def build_many(agency_ids: Iterable[int] | None, year: int, fmt: str = "2021") -
         mq = mq.filter(report__agency_id__in=filter_ids)
     for aid, key, v in mq.values_list("report__agency_id", "cell_key", "value"):
         manual[aid][key] = v
-    t2: dict[int, dict] = {}
-    fn = _table2_selector()
-    if fn is not None and fmt == "2021":
-        by_agency = getattr(
-            __import__("gongkai.publications.selectors", fromlist=["x"]),
-            "table2_counts_by_agency",
-            None,
-        )
-        if by_agency is not None:
-            t2 = by_agency(filter_ids, year)
-        else:
-            t2 = {a: table2_auto([a], year, fmt) for a in ids}
+    t2 = _table2_many(filter_ids, year, fmt)
     zero3 = zero_table3(fmt)
     zero4 = zero_cells()
     return {
         a: assemble(fmt, t2.get(a, {}), manual.get(a, {}), t3.get(a, zero3), t4.get(a, zero4))
         for a in ids
     }
+
+
+def _table2_many(agency_ids: list[int] | None, year: int, fmt: str) -> dict[int, dict]:
+    """Table 二 figures from publications for many agencies: the grouped selector when
+    publications offers one; otherwise its per-set selector, only for agencies that have
+    regulations or normative documents at all (most agencies have none)."""
+    fn = _table2_selector()
+    if fn is None or fmt != "2021":
+        return {}
+    from gongkai.publications import selectors as pub
+
+    by_agency = getattr(pub, "table2_counts_by_agency", None)
+    if by_agency is not None:
+        return by_agency(agency_ids, year)
+    from gongkai.publications.models import Publication
+
+    qs = Publication.objects.filter(kind__in=list(pub._ROWS))
+    if agency_ids is not None:
+        qs = qs.filter(agency_id__in=agency_ids)
+    with_docs = qs.values_list("agency_id", flat=True).distinct().order_by()
+    return {a: table2_auto([a], year, fmt) for a in with_docs}
+
+
+def rollups(many: Mapping[int, Mapping], parents: Mapping[int, int | None]) -> dict[int, dict]:
+    """Subtree sums for every agency from `build_many`'s cells: each agency's cells are added
+    to its own roll-up and every ancestor's, as integer vectors (numpy), deepest first."""
+    import numpy as np
+
+    if not many:
+        return {}
+    keys = list(next(iter(many.values())).keys())
+    ids = list(many)
+    index = {a: i for i, a in enumerate(ids)}
+    mat = np.array(
+        [[float(many[a][k]) for k in keys] for a in ids], dtype=np.float64
+    )  # money cells are decimals; counts stay exact well below 2**53
+
+    def depth(a):
+        d, p = 0, parents.get(a)
+        while p is not None:
+            d, p = d + 1, parents.get(p)
+        return d
+
+    for a in sorted(ids, key=depth, reverse=True):
+        p = parents.get(a)
+        if p is not None and p in index:
+            mat[index[p]] += mat[index[a]]
+    out = {}
+    for a, i in index.items():
+        row = mat[i]
+        out[a] = {
+            k: (int(v) if isinstance(many[a][k], int) else Decimal(str(round(v, 6))))
+            for k, v in zip(keys, row, strict=True)
+        }
+    return out
 
 
 def sum_cells(many: Iterable[Mapping]) -> dict:
