@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from django.db.models import Count, Sum
 
@@ -41,9 +42,14 @@ def _ids(agency_ids) -> list[int] | None:
 # ----------------------------------------------------------------------------- table 三
 
 
-def zero_table3(fmt: str) -> dict[str, int]:
+@cache
+def _zero_table3(fmt: str) -> tuple[str, ...]:
     rows = (*C.SUMMARY_ROWS, *C.result_rows(fmt))
-    return {f"applications.{r}.{c}": 0 for r in rows for c in T3_COLUMNS}
+    return tuple(f"applications.{r}.{c}" for r in rows for c in T3_COLUMNS)
+
+
+def zero_table3(fmt: str) -> dict[str, int]:
+    return dict.fromkeys(_zero_table3(fmt), 0)
 
 
 def _table3_rows(agency_ids: list[int] | None, year: int, group_by_agency: bool):
@@ -128,6 +134,7 @@ def table2_auto(agency_ids: Iterable[int], year: int, fmt: str) -> dict:
     return {k: v for k, v in fn(list(agency_ids), year).items() if f.has_cell(k)}
 
 
+@cache
 def auto_table2_keys(fmt: str) -> frozenset[str]:
     fn = _table2_selector()
     if fn is None or fmt != "2021":
@@ -139,6 +146,7 @@ def auto_table2_keys(fmt: str) -> frozenset[str]:
     )
 
 
+@cache
 def manual_keys(fmt: str) -> tuple[str, ...]:
     """Table 二 cells staff enter by hand for this format."""
     auto = auto_table2_keys(fmt)
@@ -264,35 +272,41 @@ def _table2_many(agency_ids: list[int] | None, year: int, fmt: str) -> dict[int,
 
 
 def rollups(many: Mapping[int, Mapping], parents: Mapping[int, int | None]) -> dict[int, dict]:
-    """Subtree sums for every agency from `build_many`'s cells: each agency's cells are added
-    to its own roll-up and every ancestor's, as integer vectors (numpy), deepest first."""
+    """Subtree sums from `build_many`'s cells for every agency that has subordinates (an
+    agency without any is its own roll-up): each agency's vector is added to its parent's,
+    deepest first, so every cell is added once per level (numpy)."""
     import numpy as np
 
     if not many:
         return {}
-    keys = list(next(iter(many.values())).keys())
+    first = next(iter(many.values()))
+    keys = list(first)
     ids = list(many)
     index = {a: i for i, a in enumerate(ids)}
-    mat = np.array(
-        [[float(many[a][k]) for k in keys] for a in ids], dtype=np.float64
-    )  # money cells are decimals; counts stay exact well below 2**53
+    # all cell dicts share one key order (assemble); money cells are decimals → float64,
+    # exact for counts below 2**53
+    mat = np.array([list(many[a].values()) for a in ids], dtype=np.float64)
+    depth: dict[int, int] = {}
 
-    def depth(a):
-        d, p = 0, parents.get(a)
-        while p is not None:
-            d, p = d + 1, parents.get(p)
+    def depth_of(a):
+        d = depth.get(a)
+        if d is None:
+            p = parents.get(a)
+            d = depth[a] = 0 if p is None else depth_of(p) + 1
         return d
 
-    for a in sorted(ids, key=depth, reverse=True):
+    has_children = {p for p in parents.values() if p is not None}
+    for a in sorted(ids, key=depth_of, reverse=True):
         p = parents.get(a)
         if p is not None and p in index:
             mat[index[p]] += mat[index[a]]
+    ints = [not isinstance(first[k], Decimal) for k in keys]
     out = {}
-    for a, i in index.items():
-        row = mat[i]
+    for a in has_children & set(ids):
+        row = mat[index[a]].tolist()
         out[a] = {
-            k: (int(v) if isinstance(many[a][k], int) else Decimal(str(round(v, 6))))
-            for k, v in zip(keys, row, strict=True)
+            k: int(v) if is_int else Decimal(str(round(v, 6)))
+            for k, v, is_int in zip(keys, row, ints, strict=True)
         }
     return out
 
