@@ -37,7 +37,9 @@ import hashlib
 import hmac
 import logging
 import secrets
+import threading
 import uuid
+from contextlib import contextmanager
 from datetime import date, datetime
 
 from django.conf import settings
@@ -212,13 +214,28 @@ def _validate_files(files) -> None:
         raise ValidationError({"files": errors})
 
 
+_local = threading.local()
+
+
+@contextmanager
+def letters_suspended():
+    """Skip letter generation in this thread (bulk imports, demo data, tests); the letters can be
+    generated later with ``letters.generate_for_event``."""
+    before = getattr(_local, "no_letters", False)
+    _local.no_letters = True
+    try:
+        yield
+    finally:
+        _local.no_letters = before
+
+
 def _letters_hook(event: InfoRequestEvent) -> None:
     """Let gongkai.inforequests.letters (if present) write the notice for this event.
 
     Runs in a savepoint: a failing letter never undoes the action; it is logged (without personal
     data) and can be regenerated.
     """
-    if event.kind not in LETTER_EVENT_KINDS:
+    if event.kind not in LETTER_EVENT_KINDS or getattr(_local, "no_letters", False):
         return
     try:
         from gongkai.inforequests import letters

@@ -27,6 +27,7 @@ from . import services
 from .models import (
     Column,
     DisclosureMode,
+    FindingState,
     ImportBatch,
     Publication,
     PublicationKind,
@@ -381,7 +382,7 @@ def import_rows(
                 pub.created_by = user if getattr(user, "is_authenticated", False) else None
                 pub.save()
                 services._snapshot(pub, user, "历史信息导入")
-                open_findings = services.rescan(pub)
+                masked, unmasked = _mask_personal_data(pub, user)
         except RowError as e:
             result.errors.append({"row": n, "message": str(e)})
             continue
@@ -394,14 +395,40 @@ def import_rows(
         result.imported += 1
         for w in warnings:
             result.warnings.append({"row": n, "message": w})
-        if open_findings:
+        if masked:
+            result.warnings.append(
+                {"row": n, "message": f"正文含{masked}处个人信息，已自动遮盖（见版本记录）"}
+            )
+        if unmasked:
             result.warnings.append(
                 {
                     "row": n,
-                    "message": f"含{len(open_findings)}处疑似个人信息，已导入，请在隐私检查中尽快处理",
+                    "message": f"正文含{unmasked}处个人信息无法自动遮盖，请立即在隐私检查中处理",
                 }
             )
     return result
+
+
+def _mask_personal_data(pub: Publication, user) -> tuple[int, int]:
+    """Imported records go straight to the portal: mask what the guard finds before they do
+    (Art. 15). Returns (masked, could not be masked)."""
+    services.rescan(pub)
+    masked, failed = 0, set()
+    for _ in range(500):
+        f = (
+            pub.privacy_findings.filter(state=FindingState.OPEN, attachment__isnull=True)
+            .exclude(pk__in=failed)
+            .first()
+        )
+        if f is None:
+            break
+        try:
+            with transaction.atomic():
+                services.mask_finding(user, f)
+            masked += 1
+        except services.PublicationError:
+            failed.add(f.pk)
+    return masked, len(failed)
 
 
 def import_file(

@@ -62,8 +62,10 @@ def stale_columns(agency_ids: Iterable[int], as_of: date) -> list[Column]:
         )
         .select_related("agency")
     )
-    cycles = (
+    # order_by(): the model's default ordering would otherwise leak into DISTINCT.
+    cycles = set(
         Column.objects.filter(agency_id__in=agency_ids, update_cycle_days__isnull=False)
+        .order_by()
         .values_list("update_cycle_days", flat=True)
         .distinct()
     )

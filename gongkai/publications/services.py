@@ -13,6 +13,7 @@ from datetime import date
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency
 from gongkai.rules import privacy, workdays
@@ -231,14 +232,16 @@ def _check_locked(data: dict) -> None:
     if bad:
         names = {"index_number": "索引号", "published_at": "发布日期"}
         label = "、".join(names.get(f, f) for f in bad)
-        raise PublicationError(f"{label}由系统生成，不能修改", code="locked_field")
+        raise PublicationError(_("%(f)s由系统生成，不能修改") % {"f": label}, code="locked_field")
 
 
 def _apply(pub: Publication, data: dict) -> None:
     _check_locked(data)
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
-        raise PublicationError(f"未知字段：{'、'.join(sorted(unknown))}", code="unknown_field")
+        raise PublicationError(
+            _("未知字段：%(f)s") % {"f": "、".join(sorted(unknown))}, code="unknown_field"
+        )
     for key, value in data.items():
         setattr(pub, key, value)
     pub.title = (pub.title or "").strip()
@@ -251,26 +254,26 @@ def _apply(pub: Publication, data: dict) -> None:
 
 def _validate(pub: Publication) -> None:
     if not pub.title:
-        raise PublicationError("请填写名称", code="title")
+        raise PublicationError(_("请填写名称"), code="title")
     if pub.formed_on is None:
-        raise PublicationError("请填写形成或者变更日期", code="formed_on")
+        raise PublicationError(_("请填写形成或者变更日期"), code="formed_on")
     if pub.column_id is None or pub.column.agency_id != pub.agency_id:
-        raise PublicationError("栏目必须是本机关目录中的栏目", code="column")
+        raise PublicationError(_("栏目必须是本机关目录中的栏目"), code="column")
     if pub.issued_on and pub.issued_on > _today():
-        raise PublicationError("成文日期不能晚于今天", code="issued_on")
+        raise PublicationError(_("成文日期不能晚于今天"), code="issued_on")
     if pub.disclosure_mode == DisclosureMode.WITHHELD and not pub.withheld_ground:
         raise PublicationError(
-            "不予公开须选择法定理由（第十四、十五、十六条）", code="withheld_ground"
+            _("不予公开须选择法定理由（第十四、十五、十六条）"), code="withheld_ground"
         )
     if pub.disclosure_mode != DisclosureMode.WITHHELD:
         pub.withheld_ground = ""
     if pub.validity != Validity.IN_FORCE and pub.validity_changed_on is None:
-        raise PublicationError("有效性为失效或废止时须填写变更日期", code="validity_changed_on")
+        raise PublicationError(_("有效性为失效或废止时须填写变更日期"), code="validity_changed_on")
     if pub.validity == Validity.IN_FORCE:
         pub.validity_changed_on = None
         pub.superseded_by = None
     if pub.superseded_by_id and pub.superseded_by_id == pub.pk:
-        raise PublicationError("文件不能被自身替代", code="superseded_by")
+        raise PublicationError(_("文件不能被自身替代"), code="superseded_by")
 
 
 @transaction.atomic
@@ -297,7 +300,7 @@ def update_publication(user, pub: Publication, data: dict, note: str = "") -> Pu
     """Edit a draft (after publishing use :func:`correct_publication`)."""
     pub = _locked(pub)
     if pub.status != Status.DRAFT:
-        raise PublicationError("只有草稿可以修改；已提交的请先退回修改", code="status")
+        raise PublicationError(_("只有草稿可以修改；已提交的请先退回修改"), code="status")
     _apply(pub, data)
     pub.publication_due_on = due_date(pub.formed_on, pub.agency)
     pub.is_late = _late(pub)
@@ -316,7 +319,7 @@ def _locked(pub: Publication) -> Publication:
 def _require(pub: Publication, *statuses) -> None:
     if pub.status not in statuses:
         raise PublicationError(
-            f"当前状态为“{pub.get_status_display()}”，不能进行此操作", code="status"
+            _("当前状态为“%(s)s”，不能进行此操作") % {"s": pub.get_status_display()}, code="status"
         )
 
 
@@ -325,7 +328,8 @@ def _require_clean(pub: Publication) -> None:
     n = pub.privacy_findings.filter(state=FindingState.OPEN).count()
     if n:
         raise PublicationError(
-            f"隐私检查发现{n}处个人信息尚未处理：请逐项遮盖，或由审核人说明理由后确认可以公开",
+            _("隐私检查发现%(n)d处个人信息尚未处理：请逐项遮盖，或由审核人说明理由后确认可以公开")
+            % {"n": n},
             code="privacy",
         )
 
@@ -335,7 +339,7 @@ def submit(user, pub: Publication, note: str = "") -> Publication:
     pub = _locked(pub)
     _require(pub, Status.DRAFT)
     if not pub.body_text and not pub.attachments.exists():
-        raise PublicationError("正文和附件不能都为空", code="empty")
+        raise PublicationError(_("正文和附件不能都为空"), code="empty")
     _require_clean(pub)
     pub.status = Status.SUBMITTED
     pub.save()
@@ -357,19 +361,19 @@ def review(
     pub = _locked(pub)
     _require(pub, Status.SUBMITTED)
     if disclosure_mode not in DisclosureMode.values:
-        raise PublicationError("请选择公开属性", code="disclosure_mode")
+        raise PublicationError(_("请选择公开属性"), code="disclosure_mode")
     if not secrecy_ok:
         raise PublicationError(
-            "未通过保密审查的信息不能公开：请退回修改，或把公开属性定为不予公开并说明理由",
+            _("未通过保密审查的信息不能公开：请退回修改，或把公开属性定为不予公开并说明理由"),
             code="secrecy",
         )
     if disclosure_mode == DisclosureMode.WITHHELD:
         if withheld_ground not in WithheldGround.values:
-            raise PublicationError("不予公开须选择法定理由", code="withheld_ground")
+            raise PublicationError(_("不予公开须选择法定理由"), code="withheld_ground")
         if not note.strip():
-            raise PublicationError("不予公开须写明审核意见", code="note")
+            raise PublicationError(_("不予公开须写明审核意见"), code="note")
     if disclosure_mode == DisclosureMode.ON_REQUEST and not note.strip():
-        raise PublicationError("定为依申请公开须写明理由", code="note")
+        raise PublicationError(_("定为依申请公开须写明理由"), code="note")
     pub.disclosure_mode = disclosure_mode
     pub.withheld_ground = withheld_ground if disclosure_mode == DisclosureMode.WITHHELD else ""
     pub.status = Status.REVIEWED
@@ -384,7 +388,7 @@ def return_to_draft(user, pub: Publication, note: str) -> Publication:
     pub = _locked(pub)
     _require(pub, Status.SUBMITTED, Status.REVIEWED, Status.APPROVED)
     if not note.strip():
-        raise PublicationError("退回须写明修改意见", code="note")
+        raise PublicationError(_("退回须写明修改意见"), code="note")
     pub.status = Status.DRAFT
     pub.save()
     _record(pub, user, ReviewStep.RETURN, Decision.RETURN, note)
@@ -409,7 +413,7 @@ def publish(user, pub: Publication) -> Publication:
     _require(pub, Status.APPROVED)
     if pub.disclosure_mode not in PUBLIC_MODES:
         raise PublicationError(
-            "公开属性为依申请公开或不予公开的信息不在网站发布", code="disclosure_mode"
+            _("公开属性为依申请公开或不予公开的信息不在网站发布"), code="disclosure_mode"
         )
     _require_clean(pub)
     pub.status = Status.PUBLISHED
@@ -427,7 +431,7 @@ def withdraw(user, pub: Publication, reason: str) -> Publication:
     pub = _locked(pub)
     _require(pub, Status.PUBLISHED)
     if not reason.strip():
-        raise PublicationError("撤回须说明理由", code="reason")
+        raise PublicationError(_("撤回须说明理由"), code="reason")
     pub.status = Status.WITHDRAWN
     pub.withdrawn_at = _now()
     pub.withdrawn_reason = reason.strip()
@@ -444,10 +448,12 @@ def correct_publication(user, pub: Publication, data: dict, change_note: str) ->
     pub = _locked(pub)
     _require(pub, Status.PUBLISHED)
     if not change_note.strip():
-        raise PublicationError("更正须填写更正说明", code="change_note")
+        raise PublicationError(_("更正须填写更正说明"), code="change_note")
     _apply(pub, data)
     if pub.disclosure_mode not in PUBLIC_MODES:
-        raise PublicationError("更正不能改变公开属性；如需停止公开请撤回", code="disclosure_mode")
+        raise PublicationError(
+            _("更正不能改变公开属性；如需停止公开请撤回"), code="disclosure_mode"
+        )
     pub.change_note = change_note.strip()
     pub.corrected_at = _now()
     pub.save()
@@ -469,11 +475,11 @@ def change_validity(
     """现行有效 → 失效/废止 (feeds the annual report's repealed / in-force counts)."""
     pub = _locked(pub)
     if validity not in Validity.values:
-        raise PublicationError("有效性取值无效", code="validity")
+        raise PublicationError(_("有效性取值无效"), code="validity")
     if validity != Validity.IN_FORCE and changed_on is None:
-        raise PublicationError("请填写有效性变更日期", code="validity_changed_on")
+        raise PublicationError(_("请填写有效性变更日期"), code="validity_changed_on")
     if superseded_by is not None and superseded_by.pk == pub.pk:
-        raise PublicationError("文件不能被自身替代", code="superseded_by")
+        raise PublicationError(_("文件不能被自身替代"), code="superseded_by")
     pub.validity = validity
     pub.validity_changed_on = changed_on if validity != Validity.IN_FORCE else None
     pub.superseded_by = superseded_by if validity != Validity.IN_FORCE else None
@@ -495,7 +501,7 @@ def change_validity(
 @transaction.atomic
 def link_interpretation(user, policy: Publication, interpretation: Publication) -> Interpretation:
     if policy.pk == interpretation.pk:
-        raise PublicationError("文件不能解读自身", code="self")
+        raise PublicationError(_("文件不能解读自身"), code="self")
     if policy.agency_id != interpretation.agency_id:
         # An interpretation may come from another organ, but both must be visible to the user.
         pass
@@ -698,10 +704,10 @@ def mask_finding(user, finding: PrivacyFinding) -> Publication:
     _require(pub, *PRE_PUBLICATION, Status.PUBLISHED)
     finding = PrivacyFinding.objects.select_for_update().get(pk=finding.pk)
     if finding.state != FindingState.OPEN:
-        raise PublicationError("该项已处理", code="state")
+        raise PublicationError(_("该项已处理"), code="state")
     if finding.attachment_id is not None:
         raise PublicationError(
-            "附件中的个人信息请上传处理后的文件替换原附件，或由审核人确认可以公开",
+            _("附件中的个人信息请上传处理后的文件替换原附件，或由审核人确认可以公开"),
             code="attachment",
         )
     matches = [
@@ -711,14 +717,14 @@ def mask_finding(user, finding: PrivacyFinding) -> Publication:
     ]
     if not matches:
         rescan(pub)
-        raise PublicationError("正文已改变，请刷新后重试", code="stale")
+        raise PublicationError(_("正文已改变，请刷新后重试"), code="stale")
     body, n = pub.body, 0
     for f in matches:
         body, k = replace_in_text_nodes(body, f.matched, f.masked)
         n += k
     if n == 0:
         raise PublicationError(
-            "该处个人信息被排版标记分隔，无法自动遮盖，请在正文中手工修改", code="split"
+            _("该处个人信息被排版标记分隔，无法自动遮盖，请在正文中手工修改"), code="split"
         )
     pub.body = body
     pub.body_text = html_to_text(body)
@@ -738,9 +744,9 @@ def waive_finding(user, finding: PrivacyFinding, reason: str) -> PrivacyFinding:
     finding = PrivacyFinding.objects.select_for_update().get(pk=finding.pk)
     _require(finding.publication, *PRE_PUBLICATION, Status.PUBLISHED)
     if finding.state != FindingState.OPEN:
-        raise PublicationError("该项已处理", code="state")
+        raise PublicationError(_("该项已处理"), code="state")
     if not reason.strip():
-        raise PublicationError("确认可以公开须说明理由", code="reason")
+        raise PublicationError(_("确认可以公开须说明理由"), code="reason")
     finding.state = FindingState.WAIVED
     finding.waived_by = user
     finding.reason = reason.strip()

@@ -158,6 +158,7 @@ def start_batch(batch: CheckBatch) -> bool:
 _WS = re.compile(r"\s+")
 _POS = re.compile(r"第(\d+)字")
 _SPLIT = re.compile(r"[；;]|…|\.\.\.")
+_QUOTED = re.compile(r"[“\"]([^”\"]{2,40})[”\"]")
 
 
 def _compact(text: str) -> tuple[str, list[int]]:
@@ -197,7 +198,16 @@ def evidence_spans(text: str, findings: list[dict]) -> list[tuple[int, int, int]
                 best = min(starts, key=lambda s: abs(s - k))
             else:
                 best = starts[0]
-            spans.append((index[best], index[best + len(needle) - 1] + 1, n))
+            length = len(needle)
+            # Excerpts include context; when the message quotes the faulty words
+            # (“201911日”), mark just those.
+            for q in _QUOTED.findall(f.get("message") or ""):
+                q = _WS.sub("", q)
+                off = needle.find(q) if len(q) >= 2 else -1
+                if off != -1:
+                    best, length = best + off, len(q)
+                    break
+            spans.append((index[best], index[best + length - 1] + 1, n))
     return sorted(spans)
 
 

@@ -45,9 +45,12 @@ def test_csv_import_keeps_legacy_numbers_and_reports_rows(demo):
     auto = Publication.objects.get(title="关于2021年中考工作的通知")
     assert auto.index_number == f"{a.org_code}/2021-00001"
     assert auto.column.code == "art20-11"
+    # Imported records go public at once: personal data is masked on the way in.
     flagged = Publication.objects.get(index_number="Y/2022-2")
-    assert flagged.privacy_findings.filter(state="open").count() == 1
-    assert any(w["row"] == 8 for w in r.warnings)
+    assert ID_NUMBER not in flagged.body and "35*************234" in flagged.body
+    assert flagged.privacy_findings.get().state == "masked"
+    assert flagged.published_at.date().isoformat() == "2022-01-04"  # 00:00 Beijing time
+    assert any(w["row"] == 8 and "遮盖" in w["message"] for w in r.warnings)
     assert ImportBatch.objects.get(pk=r.batch_id).imported == 3
 
 

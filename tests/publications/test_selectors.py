@@ -102,6 +102,7 @@ def test_stale_columns(demo):
     _published(a, "normative_document", date(2026, 5, 1), date(2026, 5, 2))  # art20-01, 183 days
     stale = selectors.stale_columns([a.pk], as_of)
     codes = {c.code for c in stale}
+    assert len(codes) == len(stale)  # each column once
     assert "art20-01" not in codes  # updated 59 days ago
     assert "art20-03" in codes  # empty plan column
     assert "guide" not in codes  # no cycle

@@ -234,3 +234,13 @@ def test_calendar_change_recomputes_due_dates(demo):
     pub.refresh_from_db()
     assert pub.publication_due_on == workdays.add_workdays(old_due, 1)
     assert PrivacyFinding.objects.count() == 0
+
+
+def test_clock_command(demo, capsys):
+    from django.core.management import call_command
+
+    draft(demo["青山市:教育局"], formed_on=date(2025, 1, 6))
+    call_command("publication_clock")
+    out = capsys.readouterr().out
+    assert "逾期未公开1条" in out and "关于做好2026年义务教育招生工作的通知" in out
+    assert Publication.objects.get().is_late

@@ -178,3 +178,70 @@ def test_highlight_never_loses_text_or_breaks_markup(text, evidences):
     assert h.unescape(plain) == text
     assert out.count("<mark ") == out.count("</mark>")
     assert "<x>" not in out
+
+
+def test_highlight_narrows_to_the_quoted_words():
+    text = "本报告统计期限为201911日至1231日。如有疑问"
+    findings = [
+        {
+            "severity": "warning",
+            "message": "日期缺字：“201911日”",
+            "where": "正文第10字附近",
+            "evidence": "统计期限为201911日至1231日。如",
+        },
+        {
+            "severity": "warning",
+            "message": "日期缺字：“1231日”",
+            "where": "正文第18字附近",
+            "evidence": "期限为201911日至1231日。如有",
+        },
+    ]
+    html, marked = highlight(text, findings)
+    assert marked == {0, 1}
+    assert ">201911日<sup>1</sup></mark>至<mark" in html
+    assert ">1231日<sup>2</sup></mark>。如有疑问" in html
+
+
+def test_large_batches_go_to_a_background_task(as_user, demo, settings, monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
+    from gongkai.supervision import checking
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    monkeypatch.setattr(checking, "SYNC_MAX_FILES", 1)
+    c = as_user("supervisor")
+    files = [SimpleUploadedFile(f"r{i}.txt", "政府信息公开".encode() * 50) for i in range(3)]
+    r = _upload(c, files)
+    batch = CheckBatch.objects.get()
+    assert r.status_code == 302
+    # queued, the request did not check anything; the page shows progress and refreshes
+    assert batch.state == CheckBatch.State.QUEUED and batch.done == 0
+    page = c.get(r["Location"]).content.decode()
+    assert "<progress" in page and 'http-equiv="refresh"' in page
+    # what the worker does (db_worker itself closes the test's database connection)
+    (job,) = DBTaskResult.objects.all()
+    assert job.task_path.endswith("check_batch_task") and job.args_kwargs["args"] == [batch.pk]
+    job.task.call(*job.args_kwargs["args"])
+    batch.refresh_from_db()
+    assert batch.state == CheckBatch.State.DONE and batch.done == 3
+    assert all(x.source is None for x in batch.reports.all())
+    assert "<progress" not in c.get(r["Location"]).content.decode()
+
+
+def test_problem_list_prefilled_from_checker_findings(as_user, demo):
+    pytest.importorskip("gongkai.checker")
+    c = as_user("supervisor")
+    seed = SEEDS[2]
+    _upload(c, [SimpleUploadedFile(seed.name, seed.read_bytes())])
+    row = CheckBatch.objects.get().reports.get()
+    target = demo["青山市:教育局"]
+    r = c.get(reverse("supervision:create_list") + f"?agency={target.pk}&report={row.pk}")
+    html = r.content.decode()
+    serious = [f for f in row.result["findings"] if f["severity"] != "info"]
+    assert serious
+    for f in serious:
+        assert f["message"].split("：")[0] in html
+    assert 'value="report_finding" selected' in html
+    # the report page offers it; another city's supervisor cannot pull these findings
+    page = c.get(reverse("supervision:checker_report", args=[row.batch_id, row.pk]))
+    assert f'name="report" value="{row.pk}"' in page.content.decode()

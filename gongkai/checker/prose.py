@@ -1,0 +1,390 @@
+"""Figures stated in the narrative: totals (GLOSSARY "figures stated in prose"), the
+"共X…其中a、b、c" breakdowns, percentages, and group figures such as 不予公开3件."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .normalize import parse_number
+
+NUM = r"(\d[\d,]*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)\s*(万|亿)?"
+UNIT = r"(条|件|项|个|人次|次|期|篇|份|宗|起|万元|元|家|场|小时|人|%)"
+_SENT_END = "。\n"
+
+
+def num(s: str, mult: str | None = None) -> int | Decimal | None:
+    v = parse_number(s)
+    if v is None:
+        return None
+    if mult == "万":
+        v = v * 10000
+    elif mult == "亿":
+        v = v * 100000000
+    if isinstance(v, Decimal) and v == v.to_integral_value():
+        v = int(v)
+    return v
+
+
+def sentence_at(text: str, pos: int) -> tuple[int, int]:
+    a = max(text.rfind("。", 0, pos), text.rfind("\n", 0, pos)) + 1
+    ends = [i for i in (text.find("。", pos), text.find("\n", pos)) if i >= 0]
+    b = min(ends) if ends else len(text)
+    return a, b
+
+
+@dataclass
+class Stated:
+    key: str
+    value: int | Decimal
+    at: int
+    evidence: str
+
+
+@dataclass
+class Breakdown:
+    total: int | Decimal
+    unit: str
+    parts: list[tuple[str, int | Decimal]]
+    at: int
+    text: str
+    overlap_allowed: bool = False
+    complete_claimed: bool = False  # the list ends with 其他/其余: it claims to be complete
+    extra: list[tuple[str, int | Decimal]] = field(default_factory=list)
+
+    @property
+    def sum(self):
+        return sum(v for _, v in self.parts)
+
+    def to_dict(self) -> dict:
+        def j(v):
+            return float(v) if isinstance(v, Decimal) else v
+
+        return {
+            "total": j(self.total),
+            "unit": self.unit,
+            "parts": {k: j(v) for k, v in self.parts},
+            "sum": j(self.sum),
+            "text": self.text[:160],
+        }
+
+
+def _first(rx: re.Pattern, text: str, group: int = 1) -> tuple[int | Decimal, int, str] | None:
+    for m in rx.finditer(text):
+        v = num(m.group(group), m.group(group + 1) if rx.groups > group else None)
+        if v is not None:
+            a, b = sentence_at(text, m.start())
+            return v, m.start(), text[max(a, m.start() - 30) : min(b, m.end() + 10)]
+    return None
+
+
+_PRO_DEDUP = re.compile(r"扣除重复[^。]{0,30}?(?:公开|发布)[^。\d]{0,15}?" + NUM + r"\s*条")
+_PRO_TOTAL = re.compile(
+    r"(?:主动公开|公开|公布|发布)(?:了)?(?:各类)?(?:政府)?信息(?:共计?|总计|合计|总数)?(?:为|达)?\s*"
+    + NUM
+    + r"\s*(?:余)?条"
+)
+_APP_NEW = re.compile(
+    r"(?:收到|受理|办理|接收|接到|登记)(?=[^。；;，,\d]{0,24}?(?:公开|信息))[^。；;，,\d]{0,14}?申请[^。；;，,\d]{0,10}?(?:共计?|合计)?\s*"
+    + NUM
+    + r"\s*(?:余)?(?:件|个|项|宗|条|人次|起)"
+)
+_APP_NEW2 = re.compile(r"依申请公开[^。；;，,\d]{0,10}?" + NUM + r"\s*(?:件|项|宗)")
+_APP_ZERO = re.compile(r"(?:未|没有|无)(?:收到|受理|接到|发生)[^。；;\d]{0,15}?(?:信息公开)?申请")
+_RECON = re.compile(r"行政复议(?:案件|申请)?[^。；;，,\d]{0,8}?" + NUM + r"\s*(?:件|起|宗|个|次)")
+_RECON_ZERO = re.compile(
+    r"(?:未|没有|无)[^。；;\d]{0,30}?行政复议|行政复议[^。；;\d]{0,6}?(?:为零|为0|均为零)"
+)
+_LITIG = re.compile(r"(?:行政)?诉讼(?:案件)?[^。；;，,\d]{0,8}?" + NUM + r"\s*(?:件|起|宗|个|次)")
+_LITIG_ZERO = re.compile(r"(?:未|没有|无)[^。；;\d]{0,35}?诉讼|诉讼[^。；;\d]{0,6}?(?:为零|为0)")
+_FEE_ZERO = re.compile(
+    r"(?:未|没有|无|不)[^。；;\d]{0,40}?(?:收取|收费)|免于收费|免收|未发生[^。]{0,40}?收费|收费[^。；;\d]{0,6}?(?:为零|为0|0元)"
+)
+_FEE_AMOUNT = re.compile(r"(?:收取|收费)[^。；;\d]{0,25}?" + NUM + r"\s*元")
+_CONSULT = re.compile(r"咨询[^。；;，,\d]{0,12}?" + NUM + r"\s*(?:余)?\s*(?:人次|次|件|个|条|批次)")
+
+
+def stated_figures(text: str) -> dict[str, Stated]:
+    out: dict[str, Stated] = {}
+
+    def put(key, hit):
+        if hit and key not in out:
+            v, at, ev = hit
+            out[key] = Stated(key, v, at, ev)
+
+    put("proactive.total_items", _first(_PRO_DEDUP, text))
+    put("proactive.total_items", _first(_PRO_TOTAL, text))
+    hit = _first(_APP_NEW, text) or _first(_APP_NEW2, text)
+    zero = _APP_ZERO.search(text)
+    if zero and (not hit or zero.start() < hit[1]):
+        hit = (0, zero.start(), text[zero.start() : zero.end() + 5])
+    put("applications.new.total", hit)
+    for key, rx, zrx in (
+        ("appeals.reconsideration.total", _RECON, _RECON_ZERO),
+        ("appeals.litigation.total", _LITIG, _LITIG_ZERO),
+    ):
+        hit = _first(rx, text)
+        z = zrx.search(text)
+        if z and (not hit or z.start() < hit[1]):
+            hit = (0, z.start(), text[z.start() : z.end()])
+        put(key, hit)
+    fee = None
+    for m in _FEE_AMOUNT.finditer(text):
+        a, b = sentence_at(text, m.start())
+        if re.search(r"信息处理费|依申请|申请人|政府信息公开|复印|检索", text[a:b]):
+            v = num(m.group(1), m.group(2))
+            if v is not None:
+                fee = (v, m.start(), text[m.start() : m.end()])
+                break
+    z = _FEE_ZERO.search(text)
+    while z:
+        a, b = sentence_at(text, z.start())
+        if re.search(r"费", text[z.start() : b]) and re.search(
+            r"信息处理费|依申请|申请|政府信息公开|公民|复印|成本|费用", text[a:b]
+        ):
+            break
+        z = _FEE_ZERO.search(text, z.end())
+    if z and (not fee or z.start() < fee[1]):
+        fee = (0, z.start(), text[z.start() : min(len(text), z.end() + 20)])
+    put("fees.amount_yuan", fee)
+    put("consultations.total", _first(_CONSULT, text))
+    # more figures the checker reads (names added to GLOSSARY's "figures stated in prose")
+    dedup = _first(_PRO_DEDUP, text)
+    if dedup:
+        gross = [h for h in _PRO_TOTAL.finditer(text) if h.start() < dedup[1]]
+        if gross:
+            g = gross[-1]
+            put("proactive.total_items_gross", (num(g.group(1), g.group(2)), g.start(), g.group(0)))
+    for key, rx in EXTRA:
+        put(key, _first(rx, text))
+    if "complaints.total" not in out:
+        z = _COMPLAINT_ZERO.search(text)
+        if z:
+            out["complaints.total"] = Stated("complaints.total", 0, z.start(), z.group(0))
+    return out
+
+
+EXTRA = (
+    (
+        "proactive.online_items",
+        re.compile(r"(?:网上|网站|在线)公开[^。；;，,\d]{0,6}?" + NUM + r"\s*条"),
+    ),
+    (
+        "applications.closed_on_time",
+        re.compile(r"按(?:时|期)办结[^。；;，,\d]{0,4}?" + NUM + r"\s*件"),
+    ),
+    (
+        "complaints.total",
+        re.compile(
+            r"(?:举报投诉|投诉举报|申诉)(?:案件)?[^。；;，,\d]{0,6}?" + NUM + r"\s*(?:件|起|宗|个)"
+        ),
+    ),
+    (
+        "meetings.total",
+        re.compile(r"召开[^。；;\d]{0,30}?会议[^。；;，,\d]{0,6}?" + NUM + r"\s*(?:次|场)"),
+    ),
+    ("training.sessions", re.compile(r"培训班?[^。；;，,\d]{0,4}?" + NUM + r"\s*(?:次|期|场)")),
+    ("training.person_times", re.compile(r"培训[^。；;\d]{0,8}?" + NUM + r"\s*人次")),
+    (
+        "npc_suggestions.replies_published",
+        re.compile(r"人大代表建议[^。；;，,\d]{0,8}?" + NUM + r"\s*件"),
+    ),
+    (
+        "cppcc_proposals.replies_published",
+        re.compile(r"政协(?:委员)?提案[^。；;，,\d]{0,8}?" + NUM + r"\s*件"),
+    ),
+    ("gazette.issues", re.compile(r"公报[^；;\d]{0,12}?出版[^。；;，,\d]{0,4}?" + NUM + r"\s*期")),
+)
+_COMPLAINT_ZERO = re.compile(r"(?:未|没有|无)[^。；;\d]{0,35}?(?:申诉|举报投诉|投诉)")
+
+
+def stated_items(text: str, limit: int = 400) -> list[dict]:
+    """Every "label N unit" statement of the prose, for the record."""
+    out = []
+    for m in _ITEM.finditer(text):
+        v = num(m.group(2), m.group(3))
+        if v is None:
+            continue
+        label = m.group(1).strip(" 和及以共计为达了")
+        out.append(
+            {
+                "label": label,
+                "value": float(v) if isinstance(v, Decimal) else v,
+                "unit": m.group(5),
+                **({"approx": True} if m.group(4) else {}),
+            }
+        )
+        if len(out) >= limit:
+            break
+    return out
+
+
+# --- breakdowns: 共X … 其中 a、b、c ----------------------------------------------------------
+_ITEM = re.compile(r"([^，,、;；。:：\d()（）\s]{0,24}?)\s*" + NUM + r"\s*(余)?\s*" + UNIT)
+_OVERLAP = re.compile(r"计1条|计一条|重复|渠道|方式|网站|微博|微信|客户端|平台|查询")
+_RESIDUAL = re.compile(r"^(?:和|及|以及)?\s*(其他|其它|其余|其他类|其他方面)")
+
+
+def _items(s: str, base: int) -> list[tuple[str, int | Decimal, int, str]]:
+    out = []
+    for m in _ITEM.finditer(s):
+        v = num(m.group(2), m.group(3))
+        if v is None:
+            continue
+        out.append((m.group(1).strip(" 和及以"), v, base + m.start(), m.group(5)))
+    return out
+
+
+def breakdowns(text: str) -> list[Breakdown]:
+    found: list[Breakdown] = []
+    for m in re.finditer("其中", text):
+        a, b = sentence_at(text, m.start())
+        before = text[a : m.start()]
+        if not before.strip(" ,，:：") and a > 1:
+            # 其中 opens a sentence: the total is the last figure of the previous one
+            pa, _ = sentence_at(text, a - 2)
+            before = text[pa : a - 1]
+        # figures in brackets (…计1条) are notes, not the total
+        before = re.sub(r"\([^()]*\)", lambda x: " " * len(x.group(0)), before)
+        totals = [t for t in _items(before, a) if t[3] not in ("元", "万元")]
+        if not totals:
+            continue
+        tlabel, total, _, tunit = totals[-1]
+        after = re.sub(r"\([^()]*\)", lambda x: " " * len(x.group(0)), text[m.end() : b])
+        groups = re.split(r"[;；]", after)
+        parts = _items(groups[0], m.end())
+        parts = [
+            p
+            for p in parts
+            if p[3] == tunit or (tunit in ("条", "件", "项") and p[3] in ("条", "件", "项"))
+        ]
+        if len(parts) < 2 and not (len(parts) == 1 and parts[0][1] == total):
+            continue
+        # a prefix that sums exactly to the total is the breakdown; what follows is news
+        acc = 0
+        cut = len(parts)
+        for i, p in enumerate(parts):
+            acc += p[1]
+            if acc == total and i >= 1:
+                cut = i + 1
+                break
+        bd = Breakdown(
+            total=total,
+            unit=tunit,
+            parts=[(p[0], p[1]) for p in parts[:cut]],
+            at=m.start(),
+            text=text[max(a, m.start() - 60) : b],
+            overlap_allowed=bool(_OVERLAP.search(before[-60:] + after[:200])),
+            complete_claimed=bool(parts[:cut] and _RESIDUAL.match(parts[:cut][-1][0])),
+            extra=[(p[0], p[1]) for p in parts[cut:]],
+        )
+        found.append(bd)
+        # later ;-groups of the same sentence that add up to the same total (e.g. the same
+        # applications by channel, then by subject)
+        for g in groups[1:]:
+            gp = [p for p in _items(g, 0) if p[3] == tunit or p[3] in ("条", "件")]
+            if len(gp) >= 2 and sum(p[1] for p in gp) == total:
+                found.append(
+                    Breakdown(
+                        total, tunit, [(p[0], p[1]) for p in gp], m.start(), g, bd.overlap_allowed
+                    )
+                )
+    return found
+
+
+# --- percentages ------------------------------------------------------------------------------
+_PCT = re.compile(
+    NUM + r"\s*" + UNIT + r"[^。；;\d%]{0,6}?(约)?占[^。；;\d%]{0,8}?(\d+(?:\.\d+)?)\s*%"
+)
+_RATE = re.compile(NUM + r"\s*(项|个|件)[^。；;\d%]{0,24}?率(?:达到|达|为)?\s*(\d+(?:\.\d+)?)\s*%")
+_BASE_A = re.compile(
+    r"(?:共|总计|合计|累计)[^。；;\d]{0,20}?" + NUM + r"\s*(?:条|件|项|个|人次|次)"
+)
+_BASE_B = re.compile(NUM + r"\s*(?:条|件|项|个)[^。；;，,\d]{0,10}中")
+_TOTAL_NEAR = re.compile(r"(?:共|总计|合计|累计)[^。；;\d]{0,20}?" + NUM + r"\s*" + UNIT)
+
+
+@dataclass
+class Percent:
+    count: int | Decimal
+    percent: Decimal
+    base: int | Decimal | None
+    at: int
+    text: str
+    approx: bool
+
+
+def percentages(text: str) -> list[Percent]:
+    out = []
+    for m in _PCT.finditer(text):
+        count = num(m.group(1), m.group(2))
+        pct = Decimal(m.group(5))
+        if count is None:
+            continue
+        # base: the nearest 共/总计 figure (or "N条…中") before it in the same paragraph
+        para_start = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 600)
+        base = None
+        others = []
+        near = sorted(
+            [t for rx in (_BASE_A, _BASE_B) for t in rx.finditer(text, para_start, m.start())],
+            key=lambda t: t.start(),
+        )
+        for t in near:
+            v = num(t.group(1), t.group(2))
+            if v is not None and v >= count:
+                base = v
+        for t in re.finditer(NUM, text[para_start : m.start()]):
+            v = num(t.group(1), t.group(2))
+            if v is not None and v >= count:
+                others.append(v)
+        tol = Decimal("0.5") if "." not in m.group(5) else Decimal("0.06")
+        if any(abs(Decimal(count) * 100 / Decimal(o) - pct) <= tol * 2 for o in others if o):
+            base = None  # some stated figure explains the percentage: nothing to report
+        a, b = sentence_at(text, m.start())
+        out.append(
+            Percent(count, pct, base, m.start(), text[m.start() : m.end()], bool(m.group(4)))
+        )
+    return out
+
+
+def rates_without_total(text: str) -> list[tuple[int, Decimal, int, str]]:
+    """'开通130项…开通率达96%': count and rate given, the implied total never stated."""
+    out = []
+    for m in _RATE.finditer(text):
+        count = num(m.group(1), m.group(2))
+        pct = Decimal(m.group(4))
+        if count is None or not (0 < pct < 100):
+            continue
+        out.append((int(count), pct, m.start(), text[m.start() : m.end()]))
+    return out
+
+
+# --- application outcomes in prose ---------------------------------------------------------------
+GROUP_PHRASES = (
+    ("applications.disclosed.total", r"(?:予以公开|同意公开|全部公开)"),
+    ("applications.partially_disclosed.total", r"部分公开"),
+    ("applications.withheld.total", r"(?:不予公开|不同意公开)"),
+    ("applications.unavailable.total", r"无法提供"),
+    ("applications.not_processed.total", r"不予处理"),
+)
+_OUTCOME_ANY = re.compile(
+    r"(?:予以公开|同意公开|部分公开|不予公开|不同意公开|办结|答复|已主动公开|信息不存在|不属于|无法提供|不予处理)[^。；;，,\d]{0,8}?\d+\s*(?:件|项|个|条)"
+)
+
+
+def group_figures(text: str) -> dict[str, Stated]:
+    out: dict[str, Stated] = {}
+    for key, phrase in GROUP_PHRASES:
+        m = re.search(
+            phrase + r"(?:的|答复|申请)?[^。；;，,\d]{0,4}?" + NUM + r"\s*(?:件|项|个|条)", text
+        )
+        if m:
+            v = num(m.group(1), m.group(2))
+            if v is not None:
+                out[key] = Stated(key, v, m.start(), m.group(0))
+    return out
+
+
+def states_outcomes(text: str) -> bool:
+    return bool(_OUTCOME_ANY.search(text))

@@ -1,0 +1,30 @@
+"""gongkai publication_clock — recompute due dates and late flags (run daily, e.g. from cron),
+then list what is late or due within five working days."""
+
+from django.core.management.base import BaseCommand
+
+from gongkai.agencies.models import Agency
+from gongkai.publications import selectors, services
+
+
+class Command(BaseCommand):
+    help = "Recompute publication due dates/late flags (Art. 26, 20 working days) and list them."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--agency", type=int, help="only list this agency")
+        parser.add_argument("--quiet", action="store_true")
+
+    def handle(self, agency=None, quiet=False, **opts):
+        changed = services.refresh_clock()
+        ids = [agency] if agency else list(Agency.objects.values_list("pk", flat=True))
+        late = list(selectors.late_unpublished(ids))
+        soon = list(selectors.due_soon(ids))
+        self.stdout.write(
+            f"已更新{changed}条；逾期未公开{len(late)}条，5个工作日内到期{len(soon)}条"
+        )
+        if not quiet:
+            for label, rows in (("逾期", late), ("将到期", soon)):
+                for p in rows:
+                    self.stdout.write(
+                        f"{label}\t{p.publication_due_on}\t{p.agency.name}\t{p.index_number}\t{p.title}"
+                    )
