@@ -135,7 +135,7 @@ def current_problems(user, supervisor: Agency, target: Agency, today: date | Non
     if row is None:
         return []
     items = []
-    q = f"?agency={target.pk}"
+    drill = reverse("supervision:agency_detail", args=[target.pk])
     if row.counts.get("overdue"):
         items.append(
             {
@@ -157,7 +157,7 @@ def current_problems(user, supervisor: Agency, target: Agency, today: date | Non
                     "（《条例》第二十六条）。"
                 )
                 % {"n": row.counts["late_publications"]},
-                "evidence_url": _url("publications:index", q),
+                "evidence_url": drill + "#late",
             }
         )
     for col in row.stale:
@@ -176,7 +176,7 @@ def current_problems(user, supervisor: Agency, target: Agency, today: date | Non
                     )
                     % {"col": col.name, "c": col.update_cycle_days}
                 ),
-                "evidence_url": _url("publications:index", q),
+                "evidence_url": drill + "#stale",
             }
         )
     if row.report and row.report.key == "late":
@@ -301,3 +301,26 @@ def batches_for(user, agency: Agency):
     if not can(user, Action.SUPERVISE, agency):
         return CheckBatch.objects.none()
     return CheckBatch.objects.filter(agency=agency)
+
+
+# --------------------------------------------------------------------------- one agency
+
+
+def agency_details(agency: Agency, today: date | None = None) -> dict:
+    """The records behind one dashboard row (drill-down), from the owning apps' selectors.
+    Keys are None when the source app is not installed."""
+    today = today or timezone.localdate()
+    out: dict = {"late_unpublished": None, "late_published": None, "stale": None}
+    try:
+        from gongkai.publications import selectors as pub
+    except ImportError:
+        pass
+    else:
+        out["late_unpublished"] = list(pub.late_unpublished([agency.pk], today)[:200])
+        out["late_published"] = list(pub.late_published([agency.pk], today.year)[:200])
+        out["stale"] = pub.stale_columns([agency.pk], today)
+    states = sources.report_states([agency], today.year - 1, today)
+    out["report"] = states.get(agency.pk) if states is not None else None
+    overdue = sources.overdue_applications([agency.pk], today)
+    out["overdue"] = None if overdue is None else overdue.get(agency.pk, 0)
+    return out
