@@ -286,6 +286,8 @@ def candidates(
             continue
         seen.add(vals)
         score = sum(_log_prior(v, k) for v, k in zip(vals, kinds, strict=True))
+        if vals[-1] is None and len(slots) < n:
+            score += 1.0  # a vanished cell is most often the blank 总计 (§4.5)
         if len(slots) > n:
             score -= 5
         for v in vals:
@@ -317,8 +319,8 @@ def _distributions(caps: list[int], extra: int):
 
 # --- row checks ------------------------------------------------------------------------------
 def _t33(vals: tuple[Value, ...]):
-    if vals[-1] is None:
-        return None
+    if any(v is None for v in vals):
+        return None  # blanks: no evidence either way
     return sum((v or 0) for v in vals[:-1]) == vals[-1]
 
 
