@@ -54,17 +54,21 @@ def dashboard_rows(
     query (or bulk selector) per source.
     """
     today = today or timezone.localdate()
-    agencies = list(supervised_scope(user, agency, level).order_by("path"))
+    scope = supervised_scope(user, agency, level)
+    agencies = list(scope.order_by("path"))
     ids = [a.pk for a in agencies]
+    # Our own grouped queries take the scope as a subquery (thousands of bound ids cost more
+    # to prepare than the query takes to run); the other apps' selectors want id lists.
+    sub = scope.values("pk")
     regions = {a.pk: a.region_code or "" for a in agencies}
-    overdue = sources.overdue_applications(ids, today) if ids else {}
-    due_soon = sources.due_soon_applications(ids, today, regions) if ids else {}
+    overdue = sources.overdue_applications(sub, today) if ids else {}
+    due_soon = sources.due_soon_applications(sub, today, regions) if ids else {}
     late = sources.late_publications(ids, today) if ids else {}
     stale = sources.stale_columns(ids, today) if ids else {}
     reports = sources.report_states(agencies, today.year - 1, today) if ids else {}
     lists = {
         r["agency_id"]: r["n"]
-        for r in ProblemList.objects.filter(agency_id__in=ids)
+        for r in ProblemList.objects.filter(agency_id__in=sub)
         .exclude(status=ListStatus.CLOSED)
         .order_by()
         .values("agency_id")
