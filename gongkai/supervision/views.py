@@ -112,6 +112,25 @@ def index(request):
     )
 
 
+@login_required
+def agency_detail(request, pk):
+    """Drill-down: what lies behind one agency's row of the table."""
+    supervisor = _supervising_agency(request)
+    target = get_object_or_404(Agency, pk=pk)
+    if not target.is_in_subtree_of(supervisor) or not can(request.user, Action.SUPERVISE, target):
+        raise PermissionDenied
+    return render(
+        request,
+        "supervision/agency_detail.html",
+        {
+            "agency": target,
+            "d": selectors.agency_details(target),
+            "lists": selectors.issued_lists(request.user, supervisor).filter(agency=target),
+            "year": timezone.localdate().year - 1,
+        },
+    )
+
+
 # --------------------------------------------------------------------------- problem lists (supervisor)
 
 

@@ -89,3 +89,20 @@ def _fake_localdate(d):
         return real(value, timezone).date()
 
     return localdate
+
+
+@pytest.fixture(autouse=True)
+def _no_letters(request):
+    """DOCX+PDF rendering takes ~0.3 s per letter: off unless a test asks for ``letters_on``."""
+    if "letters_on" in request.fixturenames:
+        yield
+        return
+    from gongkai.inforequests import services
+
+    with services.letters_suspended():
+        yield
+
+
+@pytest.fixture
+def letters_on():
+    return True

@@ -237,3 +237,16 @@ def test_clock_words(make_case):
     assert state.workdays_used + state.workdays_left == 20
     late = selectors.clock_state(req, as_of=date(2025, 11, 5))
     assert "已超期" in selectors.clock_words(late)
+
+
+@pytest.mark.django_db
+def test_letters_hook_writes_letters(make_case, users, letters_on):
+    """The services call gongkai.inforequests.letters.generate_for_event for notice events."""
+    from gongkai.inforequests.models import Letter
+
+    req = make_case(day="2025-06-03")  # in person: received at once → receipt letter
+    services.reply(req, users["clerk"], on=date(2025, 6, 20), outcome="disclosed")
+    services.close(req, users["clerk"], on=date(2025, 6, 21))  # no letter for archiving
+    kinds = {letter.event.kind for letter in Letter.objects.filter(request=req)}
+    assert kinds == {"received", "replied"}
+    assert all(letter.pdf and letter.docx for letter in Letter.objects.filter(request=req))
