@@ -114,7 +114,11 @@ def stated_figures(text: str) -> dict[str, Stated]:
             out[key] = Stated(key, v, at, ev)
 
     put("proactive.total_items", _first(_PRO_DEDUP, text))
-    put("proactive.total_items", _first(_PRO_TOTAL, text))
+    # "主动公开…N条" beats "公开/发布…信息N条", which may be one channel's count
+    hits = [h for h in _PRO_TOTAL.finditer(text) if num(h.group(1), h.group(2)) is not None]
+    if hits:
+        h = next((h for h in hits if h.group(0).startswith("主动")), hits[0])
+        put("proactive.total_items", (num(h.group(1), h.group(2)), h.start(), h.group(0)))
     hit = _first(_APP_NEW, text) or _first(_APP_NEW2, text)
     zero = _APP_ZERO.search(text)
     if zero and (not hit or zero.start() < hit[1]):
@@ -328,7 +332,11 @@ def percentages(text: str) -> list[Percent]:
         base = None
         others = []
         near = sorted(
-            [t for rx in (_BASE_A, _BASE_B, _BASE_C) for t in rx.finditer(text, para_start, m.start())],
+            [
+                t
+                for rx in (_BASE_A, _BASE_B, _BASE_C)
+                for t in rx.finditer(text, para_start, m.start())
+            ],
             key=lambda t: t.start(),
         )
         for t in near:
