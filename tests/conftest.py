@@ -86,12 +86,33 @@ def login(page):
     return _login
 
 
+def _engine() -> str:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+
+
 def pytest_collection_modifyitems(config, items):
+    """Browser tests are marked; database-specific tests run only in their own pass.
+
+    ``@pytest.mark.postgres_only`` / ``@pytest.mark.sqlite_only`` tests are *deselected* in the
+    other pass (bin/test runs both), never skipped: under CI=true a skip is a failure.
+    """
+    engine = _engine()
+    keep, dropped = [], []
     for item in items:
-        if "page" in getattr(item, "fixturenames", ()) or "browser" in getattr(
-            item, "fixturenames", ()
-        ):
+        names = getattr(item, "fixturenames", ())
+        if "page" in names or "browser" in names:
             item.add_marker(pytest.mark.browser)
+        if item.get_closest_marker("postgres_only") and engine != "postgresql":
+            dropped.append(item)
+        elif item.get_closest_marker("sqlite_only") and engine != "sqlite3":
+            dropped.append(item)
+        else:
+            keep.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
 
 
 def pytest_report_header(config):

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from django.db.models import Count, Sum
 
@@ -41,9 +42,14 @@ def _ids(agency_ids) -> list[int] | None:
 # ----------------------------------------------------------------------------- table 三
 
 
-def zero_table3(fmt: str) -> dict[str, int]:
+@cache
+def _zero_table3(fmt: str) -> tuple[str, ...]:
     rows = (*C.SUMMARY_ROWS, *C.result_rows(fmt))
-    return {f"applications.{r}.{c}": 0 for r in rows for c in T3_COLUMNS}
+    return tuple(f"applications.{r}.{c}" for r in rows for c in T3_COLUMNS)
+
+
+def zero_table3(fmt: str) -> dict[str, int]:
+    return dict.fromkeys(_zero_table3(fmt), 0)
 
 
 def _table3_rows(agency_ids: list[int] | None, year: int, group_by_agency: bool):
@@ -128,6 +134,7 @@ def table2_auto(agency_ids: Iterable[int], year: int, fmt: str) -> dict:
     return {k: v for k, v in fn(list(agency_ids), year).items() if f.has_cell(k)}
 
 
+@cache
 def auto_table2_keys(fmt: str) -> frozenset[str]:
     fn = _table2_selector()
     if fn is None or fmt != "2021":
@@ -139,6 +146,7 @@ def auto_table2_keys(fmt: str) -> frozenset[str]:
     )
 
 
+@cache
 def manual_keys(fmt: str) -> tuple[str, ...]:
     """Table 二 cells staff enter by hand for this format."""
     auto = auto_table2_keys(fmt)
@@ -186,9 +194,10 @@ def assemble(fmt: str, t2_auto: Mapping, manual: Mapping, t3: Mapping, t4: Mappi
     f = get_format(fmt)
     cells: dict = {}
     mkeys = set(manual_keys(fmt))
+    auto = auto_table2_keys(fmt)
     for key in f.table("proactive").cell_keys():
-        if key in t2_auto:
-            cells[key] = _typed(fmt, key, t2_auto[key])
+        if key in auto:
+            cells[key] = _typed(fmt, key, t2_auto.get(key, 0))
         elif key in mkeys:
             cells[key] = _typed(fmt, key, manual.get(key, 0))
     cells.update(t3)
@@ -232,24 +241,74 @@ def build_many(agency_ids: Iterable[int] | None, year: int, fmt: str = "2021") -
         mq = mq.filter(report__agency_id__in=filter_ids)
     for aid, key, v in mq.values_list("report__agency_id", "cell_key", "value"):
         manual[aid][key] = v
-    t2: dict[int, dict] = {}
-    fn = _table2_selector()
-    if fn is not None and fmt == "2021":
-        by_agency = getattr(
-            __import__("gongkai.publications.selectors", fromlist=["x"]),
-            "table2_counts_by_agency",
-            None,
-        )
-        if by_agency is not None:
-            t2 = by_agency(filter_ids, year)
-        else:
-            t2 = {a: table2_auto([a], year, fmt) for a in ids}
+    t2 = _table2_many(filter_ids, year, fmt)
     zero3 = zero_table3(fmt)
     zero4 = zero_cells()
     return {
         a: assemble(fmt, t2.get(a, {}), manual.get(a, {}), t3.get(a, zero3), t4.get(a, zero4))
         for a in ids
     }
+
+
+def _table2_many(agency_ids: list[int] | None, year: int, fmt: str) -> dict[int, dict]:
+    """Table 二 figures from publications for many agencies: the grouped selector when
+    publications offers one; otherwise its per-set selector, only for agencies that have
+    regulations or normative documents at all (most agencies have none)."""
+    fn = _table2_selector()
+    if fn is None or fmt != "2021":
+        return {}
+    from gongkai.publications import selectors as pub
+
+    by_agency = getattr(pub, "table2_counts_by_agency", None)
+    if by_agency is not None:
+        return by_agency(agency_ids, year)
+    from gongkai.publications.models import Publication
+
+    qs = Publication.objects.filter(kind__in=list(pub._ROWS))
+    if agency_ids is not None:
+        qs = qs.filter(agency_id__in=agency_ids)
+    with_docs = qs.values_list("agency_id", flat=True).distinct().order_by()
+    return {a: table2_auto([a], year, fmt) for a in with_docs}
+
+
+def rollups(many: Mapping[int, Mapping], parents: Mapping[int, int | None]) -> dict[int, dict]:
+    """Subtree sums from `build_many`'s cells for every agency that has subordinates (an
+    agency without any is its own roll-up): each agency's vector is added to its parent's,
+    deepest first, so every cell is added once per level (numpy)."""
+    import numpy as np
+
+    if not many:
+        return {}
+    first = next(iter(many.values()))
+    keys = list(first)
+    ids = list(many)
+    index = {a: i for i, a in enumerate(ids)}
+    # all cell dicts share one key order (assemble); money cells are decimals → float64,
+    # exact for counts below 2**53
+    mat = np.array([list(many[a].values()) for a in ids], dtype=np.float64)
+    depth: dict[int, int] = {}
+
+    def depth_of(a):
+        d = depth.get(a)
+        if d is None:
+            p = parents.get(a)
+            d = depth[a] = 0 if p is None else depth_of(p) + 1
+        return d
+
+    has_children = {p for p in parents.values() if p is not None}
+    for a in sorted(ids, key=depth_of, reverse=True):
+        p = parents.get(a)
+        if p is not None and p in index:
+            mat[index[p]] += mat[index[a]]
+    ints = [not isinstance(first[k], Decimal) for k in keys]
+    out = {}
+    for a in has_children & set(ids):
+        row = mat[index[a]].tolist()
+        out[a] = {
+            k: int(v) if is_int else Decimal(str(round(v, 6)))
+            for k, v, is_int in zip(keys, row, ints, strict=True)
+        }
+    return out
 
 
 def sum_cells(many: Iterable[Mapping]) -> dict:

@@ -256,8 +256,9 @@ def to_docx(doc: ReportDoc) -> bytes:
                 merges,
                 font_size=Pt(9 if s.table != "proactive" else 10.5),
             )
-            for note in [doc.rules[r] for r in TABLE_NOTES.get(s.table, ()) if r in doc.rules]:
-                add_paragraph(d, "注：" + note, indent_first_line=False)
+    add_heading(d, "附：统计口径说明", 1)
+    for i, rule in enumerate(doc.rules.values(), start=1):
+        add_paragraph(d, f"{i}.{rule}")
     add_heading(d, "附：图解", 1)
     for key, png in chart_images(doc, "png").items():
         add_paragraph(d, CHART_TITLES[key], indent_first_line=False)

@@ -71,8 +71,11 @@ def _distribute(rows, out: dict) -> None:
             )
 
 
+_ZERO_KEYS = tuple(f"appeals.{k}.{r}" for k in AppealKind.values for r in (*RESULTS, "total"))
+
+
 def _zero() -> dict[str, int]:
-    return {f"appeals.{k}.{r}": 0 for k in AppealKind.values for r in (*RESULTS, "total")}
+    return dict.fromkeys(_ZERO_KEYS, 0)
 
 
 def table4_counts(agency_ids: Iterable[int], year: int) -> dict[str, int]:

@@ -158,6 +158,12 @@ def _check_loaded(loaded: Loaded, fname: str, previous) -> Report:
             loaded.meta["chrome"],
         )
         pub = M.parse_date(m.group(1)) if m else None
+    if not pub:
+        m = re.search(
+            r"(?:发布时间|发布日期|发文日期|成文日期)\s*[:]?\s*((?:19|20)\d{2}[-年/.]\d{1,2}[-月/.]\d{1,2})",
+            body[:1500],
+        )
+        pub = M.parse_date(m.group(1)) if m else None
     dated = None
     tail = body.rstrip()[-200:]
     m = re.search(r"((?:19|20)\d{2}年\d{1,2}月\d{1,2}日)\s*$", tail)
@@ -183,6 +189,13 @@ def _check_loaded(loaded: Loaded, fname: str, previous) -> Report:
         prose_text = _blank_tables(body, reads)
     prose_text = re.sub(r"[ \t]{2,}", " ", prose_text)
     stated = P.stated_figures(prose_text)
+    if rep.format == "pre2019":
+        # the statistics table, where it kept its figures, beats phrases in the prose
+        for k, st in P.indicator_table(body).items():
+            if k.startswith("applications.") and k != "applications.new.total":
+                rep.cells.setdefault(k, st.value)
+            else:
+                stated[k] = st
     for k, s in stated.items():
         rep.figures[k] = s.value
     bds = P.breakdowns(prose_text)
@@ -195,13 +208,20 @@ def _check_loaded(loaded: Loaded, fname: str, previous) -> Report:
     items = P.stated_items(prose_text)
     if items:
         rep.figures["stated"] = items
-    groups = P.group_figures(prose_text)
-    if not any(k.startswith("applications.") for k in rep.cells):
-        for k, s in groups.items():
+    apps_table = any(tr.table == "applications" and tr.found and tr.rows for tr in reads)
+    if not apps_table and rep.format in ("pre2019", "2019", "2021"):
+        # no table 三: the figures the report states go under the group row keys (GLOSSARY)
+        for k, s in P.group_figures(prose_text).items():
             rep.cells.setdefault(k, s.value)
-        if "applications.new.total" in stated and rep.format in ("pre2019", "2019", "2021"):
+        if "applications.new.total" in stated:
             rep.cells.setdefault("applications.new.total", stated["applications.new.total"].value)
     _findings(rep, body, prose_text, reads, stated, bds, fields, pub, dated, previous)
+    if rep.script == "traditional" and len(text) == len(raw):
+        # matching ran on simplified text; show the evidence as the report printed it
+        for f in rep.findings:
+            i = text.find(f.evidence) if f.evidence else -1
+            if i >= 0:
+                f.evidence = raw[i : i + len(f.evidence)]
     return rep
 
 

@@ -114,7 +114,11 @@ def stated_figures(text: str) -> dict[str, Stated]:
             out[key] = Stated(key, v, at, ev)
 
     put("proactive.total_items", _first(_PRO_DEDUP, text))
-    put("proactive.total_items", _first(_PRO_TOTAL, text))
+    # "主动公开…N条" beats "公开/发布…信息N条", which may be one channel's count
+    hits = [h for h in _PRO_TOTAL.finditer(text) if num(h.group(1), h.group(2)) is not None]
+    if hits:
+        h = next((h for h in hits if h.group(0).startswith("主动")), hits[0])
+        put("proactive.total_items", (num(h.group(1), h.group(2)), h.start(), h.group(0)))
     hit = _first(_APP_NEW, text) or _first(_APP_NEW2, text)
     zero = _APP_ZERO.search(text)
     if zero and (not hit or zero.start() < hit[1]):
@@ -302,6 +306,7 @@ _BASE_A = re.compile(
     r"(?:共|总计|合计|累计)[^。；;\d]{0,20}?" + NUM + r"\s*(?:条|件|项|个|人次|次)"
 )
 _BASE_B = re.compile(NUM + r"\s*(?:条|件|项|个)[^。；;，,\d]{0,10}中")
+_BASE_C = re.compile(NUM + r"\s*(?:条|件|项|个|人次|次)\s*[。，,:：]?\s*其中")
 _TOTAL_NEAR = re.compile(r"(?:共|总计|合计|累计)[^。；;\d]{0,20}?" + NUM + r"\s*" + UNIT)
 
 
@@ -327,7 +332,11 @@ def percentages(text: str) -> list[Percent]:
         base = None
         others = []
         near = sorted(
-            [t for rx in (_BASE_A, _BASE_B) for t in rx.finditer(text, para_start, m.start())],
+            [
+                t
+                for rx in (_BASE_A, _BASE_B, _BASE_C)
+                for t in rx.finditer(text, para_start, m.start())
+            ],
             key=lambda t: t.start(),
         )
         for t in near:
@@ -388,3 +397,41 @@ def group_figures(text: str) -> dict[str, Stated]:
 
 def states_outcomes(text: str) -> bool:
     return bool(_OUTCOME_ANY.search(text))
+
+
+# --- the pre-2019 national statistics table (ANNUAL_REPORT_FORMAT.md §7.2) ----------------------
+PRE2019_INDICATORS = (
+    ("proactive.total_items", r"主动公开政府信息数", 1),
+    ("applications.new.total", r"收到申请数", 1),
+    ("appeals.reconsideration.total", r"行政复议数量", 1),
+    ("appeals.litigation.total", r"行政诉讼数量", 1),
+    ("complaints.total", r"举报投诉数量", 1),
+    ("fees.amount_yuan", r"依申请公开信息收取的费用", 10000),  # printed in 万元
+    ("applications.disclosed.total", r"(?<!不)同意公开答复数", 1),
+    ("applications.partially_disclosed.total", r"同意部分公开答复数", 1),
+    ("applications.withheld.total", r"不同意公开答复数", 1),
+)
+_IND_VALUE = re.compile(
+    r"^[\s|:：]*(?:\[?(?:条|件|万元|元|个|人|次|人次)\]?[\s|:：]*)?([+-]?\d[\d,]*(?:\.\d+)?)(?![\d.、])"
+)
+
+
+def indicator_table(text: str) -> dict[str, Stated]:
+    """Values of the 《政府信息公开情况统计表》 rows when the table kept its figures."""
+    out: dict[str, Stated] = {}
+    for key, label, mult in PRE2019_INDICATORS:
+        for m in re.finditer(label, text):
+            rest = text[m.end() : m.end() + 200]
+            rest = re.sub(r"^\s*\([^()]*\)", "", rest)  # (不同渠道和方式公开相同信息计1条)
+            v = _IND_VALUE.match(rest)
+            if not v:
+                continue
+            val = num(v.group(1))
+            if val is None:
+                continue
+            if mult != 1:
+                val = Decimal(val) * mult
+                val = int(val) if val == val.to_integral_value() else val
+            out[key] = Stated(key, val, m.start(), text[m.start() : m.end() + v.end()])
+            break
+    return out

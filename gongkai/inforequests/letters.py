@@ -130,7 +130,7 @@ REPLY_WORDING: dict[str, Wording] = {
     "disclosed": Wording(
         "第三十六条第（二）项",
         "经审查，您申请获取的政府信息属于可以公开的政府信息。根据{regulation}{basis}的规定，"
-        "本机关予以公开，{provision}",
+        "本机关予以公开，{provision}{remark}",
         conclusion="予以公开",
     ),
     # Art. 37: separable → give the disclosable part, reasons for the rest.
@@ -290,7 +290,7 @@ REPLY_WORDING: dict[str, Wording] = {
 ALREADY_PUBLIC = Wording(
     "第三十六条第（一）项",
     "经查，您申请获取的政府信息已经主动公开。根据{regulation}{basis}的规定，"
-    "您可以通过以下途径获取：{where_or_default}。",
+    "您可以通过以下途径获取：{where_or_default}。{remark}",
     conclusion="予以公开（已主动公开）",
 )
 # Art. 36(5): not this organ's to disclose (reported under （四）1, variant of "not_held").
@@ -352,6 +352,7 @@ def reply_decision(ctx: dict) -> tuple[Wording, str, str]:
         regulation=REGULATION,
         basis=basis,
         reasons_sentence=f"理由：{_end(reasons)}" if reasons else "",
+        remark=_end(reasons),
         reasons_or_default=_end(reasons) if reasons else "不予公开部分的具体内容及理由见附件说明。",
         reasons_or_withdrawn=_end(reasons) if reasons else "您已撤回申请，本机关终止办理。",
         provision=_end(ctx.get("provision") or "所涉政府信息见附件。"),
@@ -584,13 +585,17 @@ def context_for_event(event) -> dict:
         if isinstance(items, str):
             items = [s.strip() for s in items.splitlines() if s.strip()]
         ctx["items"] = items
-        ctx["amendment_respond_by"] = payload.get("respond_by")
+        # The organ sets the answer period (Art. 30); without one, the letter states the date the
+        # clock assumes (deadlines: amendment_response_workdays), so letter and clock agree.
+        ctx["amendment_respond_by"] = payload.get("respond_by") or _state_field(
+            req, "amendment_respond_by"
+        )
     elif kind == "consultation_started":
         ctx["consultee_name"] = payload.get("party", "")
         ctx["consultee_kind"] = payload.get("consultation_kind", "third_party")
     elif kind == "fee_notice_sent":
         ctx["fee"] = _fee_for_event(req, event, payload)
-        ctx["payment_due_on"] = _fee_payment_due(req)
+        ctx["payment_due_on"] = _state_field(req, "fee_payment_due_on")
     elif kind == "replied":
         ctx["outcome"] = payload.get("outcome") or req.outcome
         basis = payload.get("legal_basis") or ""
@@ -639,14 +644,16 @@ def _fee_for_event(req, event, payload) -> dict:
     return result.to_dict()
 
 
-def _fee_payment_due(req):
+def _state_field(req, name: str):
+    """One field of the case's current ClockState (None if the clock cannot be computed: the
+    letter then states the rule in words)."""
     from gongkai.inforequests.services import compute_state
 
     try:
         state = compute_state(req)
-    except Exception:  # noqa: BLE001 — the notice still states the 20-WD rule in words
+    except Exception:  # noqa: BLE001
         return None
-    return state.fee_payment_due_on if state else None
+    return getattr(state, name, None) if state else None
 
 
 def _history_dates(req, ctx: dict) -> None:
@@ -703,4 +710,45 @@ def generate_for_event(event) -> list:
         letter.docx.save(f"{stem}.docx", ContentFile(docx_bytes), save=False)
         letter.pdf.save(f"{stem}.pdf", ContentFile(pdf_bytes), save=False)
         letter.save()
+        if letter.public:
+            pk = letter.pk
+            transaction.on_commit(lambda: notify_applicant(pk))
     return [letter]
+
+
+def notify_applicant(letter_id: int) -> bool:
+    """E-mail the applicant that a letter was issued (after commit). The PDF is attached when
+    they chose e-mail delivery; otherwise the mail only points to the tracking page. Mail
+    failures are logged without personal data and never undo anything."""
+    from django.conf import settings
+    from django.core.mail import EmailMessage
+    from django.urls import reverse
+
+    from gongkai.inforequests.models import Letter
+
+    letter = Letter.objects.select_related("request__agency").filter(pk=letter_id).first()
+    if letter is None:
+        return False
+    req = letter.request
+    email = getattr(getattr(req, "applicant", None), "email", "")
+    if not email:
+        return False
+    site = getattr(settings, "GONGKAI", {}).get("SITE_URL", "").rstrip("/")
+    track_url = site + reverse("inforequests_public:track")
+    subject = f"【{req.agency.name}】您的政府信息公开申请（{req.tracking_number}）有新的文书：{letter.title}"
+    body = (
+        f"您向{req.agency.name}提出的政府信息公开申请（申请编号：{req.tracking_number}）"
+        f"有新的文书：{letter.title}。\n\n"
+        f"请凭申请编号和查询码在“申请查询”页面查看和下载：{track_url}\n\n"
+        "本邮件由系统自动发送，请勿回复。"
+    )
+    msg = EmailMessage(subject, body, None, [email])
+    if req.delivery == "email" and letter.pdf:
+        with letter.pdf.open("rb") as f:
+            msg.attach(f"{letter.number}-{letter.title}.pdf", f.read(), "application/pdf")
+    try:
+        msg.send()
+    except Exception:  # noqa: BLE001
+        log.warning("letter notice e-mail failed for letter %s", letter.pk)
+        return False
+    return True

@@ -178,42 +178,62 @@ def _clock_words(req, state) -> list[str]:
         return out
     if req.received_on:
         out.append(_("本机关收到申请之日：%(d)s。") % {"d": cn(req.received_on)})
+    if state is not None and state.start_on and state.start_on != req.received_on:
+        out.append(
+            _("本机关于%(d)s收到补正后的申请，答复期限自该日起重新计算。")
+            % {"d": cn(state.start_on)}
+        )
     if req.status in (Status.REPLIED, Status.CLOSED):
         if req.replied_on:
             out.append(_("本机关已于%(d)s作出答复。") % {"d": cn(req.replied_on)})
         return out
     if state is None:
         return out
+    if state.lapsed == "no_amendment":
+        out.append(_("补正期限已过而未收到补正，依照第三十条视为放弃申请。"))
+        return out
+    if state.lapsed == "fee_unpaid":
+        out.append(_("缴费期限已过而未缴纳信息处理费，视为放弃申请。"))
+        return out
     if state.pause_reason == "amendment":
-        when = (
-            _("请于%(d)s前提交补正。") % {"d": cn(state.amendment_respond_by)}
-            if state.amendment_respond_by
-            else ""
-        )
-        out.append(
-            _("本机关已告知您补正申请，答复期限暂停计算；收到补正后重新计算20个工作日。") + when
-        )
+        if state.amendment_respond_by:
+            out.append(
+                _(
+                    "本机关已告知您补正申请，答复期限暂停计算；请于%(d)s前提交补正，"
+                    "本机关收到补正后重新计算20个工作日。"
+                )
+                % {"d": cn(state.amendment_respond_by)}
+            )
+        else:
+            out.append(
+                _("本机关已告知您补正申请，答复期限暂停计算；本机关收到补正后重新计算20个工作日。")
+            )
         return out
     if state.pause_reason == "consultation":
         out.append(_("本机关正在征求第三方或者其他机关意见，所需时间不计算在答复期限内。"))
     elif state.pause_reason == "fee":
-        due = state.fee_payment_due_on
-        out.append(
-            _("本机关已发出信息处理费收费通知，等待缴费。")
-            + (_("缴费期限：%(d)s。") % {"d": cn(due)} if due else "")
-        )
+        if state.fee_payment_due_on:
+            out.append(
+                _("本机关已发出信息处理费收费通知，等待缴费。缴费期限：%(d)s。")
+                % {"d": cn(state.fee_payment_due_on)}
+            )
+        else:
+            out.append(_("本机关已发出信息处理费收费通知，等待缴费。"))
     if state.custom_due_on:
         out.append(
             _("依照第三十五条，本机关另行确定的答复期限为%(d)s。") % {"d": cn(state.custom_due_on)}
         )
+    elif state.due_on and state.extension_workdays:
+        out.append(
+            _("法定答复期限：%(d)s前（收到申请之日起20个工作日，经批准延长%(n)d个工作日）。")
+            % {"d": cn(state.due_on), "n": state.extension_workdays}
+        )
     elif state.due_on:
-        text = _("法定答复期限：%(d)s前（收到申请之日起20个工作日") % {"d": cn(state.due_on)}
-        if state.extension_workdays:
-            text += _("，经批准延长%(n)d个工作日") % {"n": state.extension_workdays}
-        text += _("）。")
-        if state.due_on_provisional:
-            text += _("该日期可能因暂停计算而顺延。")
-        out.append(text)
+        out.append(
+            _("法定答复期限：%(d)s前（收到申请之日起20个工作日）。") % {"d": cn(state.due_on)}
+        )
+    if state.due_on and state.due_on_provisional:
+        out.append(_("该日期可能因暂停计算而顺延。"))
     if state.overdue:
         out.append(_("已超过答复期限%(n)d个工作日。") % {"n": state.overdue_workdays})
     elif state.due_on and not state.paused:

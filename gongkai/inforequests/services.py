@@ -44,7 +44,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -178,10 +178,18 @@ def next_tracking_number(agency, year: int) -> str:
     Must run inside the transaction that saves the case, so a rolled-back submission gives its
     number back.
     """
-    TrackingCounter.objects.get_or_create(agency=agency, year=year)
-    counter = TrackingCounter.objects.select_for_update().get(agency=agency, year=year)
+    counter = TrackingCounter.objects.select_for_update().filter(agency=agency, year=year).first()
+    if counter is None:
+        # First number of the year. A concurrent first insert loses on the unique constraint
+        # (inside a savepoint) and then takes the row lock like everyone else.
+        try:
+            with transaction.atomic():
+                TrackingCounter.objects.create(agency=agency, year=year, last=0)
+        except IntegrityError:
+            pass
+        counter = TrackingCounter.objects.select_for_update().get(agency=agency, year=year)
     counter.last += 1
-    counter.save(update_fields=["last"])
+    TrackingCounter.objects.filter(pk=counter.pk).update(last=counter.last)
     return f"{year}-{counter.last:06d}"
 
 
@@ -562,6 +570,7 @@ def submit(
             {"channel": channel, "note": (note or "")[:1000]},
         )
         _attach(req, ev, files, "in", actor)
+        events = [ev]
         if rec is not None:
             how = {
                 Channel.IN_PERSON: "in_person",
@@ -569,7 +578,9 @@ def submit(
                 Channel.POST_SIGNED: "signed",
             }.get(channel, "confirmed")
             ev2 = _event(req, EventKind.RECEIVED, actor, rec, {"method": how})
-        recompute(req)
+            events.append(ev2)
+            recompute(req, events=events)  # the events are in hand: no query
+        # else: only "submitted" — the defaults (to_confirm, no clock) are already the derivation
         if rec is not None:
             _letters_hook(ev2)
     return req, code

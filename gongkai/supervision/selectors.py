@@ -54,17 +54,21 @@ def dashboard_rows(
     query (or bulk selector) per source.
     """
     today = today or timezone.localdate()
-    agencies = list(supervised_scope(user, agency, level).order_by("path"))
+    scope = supervised_scope(user, agency, level)
+    agencies = list(scope.order_by("path"))
     ids = [a.pk for a in agencies]
+    # Our own grouped queries take the scope as a subquery (thousands of bound ids cost more
+    # to prepare than the query takes to run); the other apps' selectors want id lists.
+    sub = scope.values("pk")
     regions = {a.pk: a.region_code or "" for a in agencies}
-    overdue = sources.overdue_applications(ids, today) if ids else {}
-    due_soon = sources.due_soon_applications(ids, today, regions) if ids else {}
+    overdue = sources.overdue_applications(sub, today) if ids else {}
+    due_soon = sources.due_soon_applications(sub, today, regions) if ids else {}
     late = sources.late_publications(ids, today) if ids else {}
     stale = sources.stale_columns(ids, today) if ids else {}
     reports = sources.report_states(agencies, today.year - 1, today) if ids else {}
     lists = {
         r["agency_id"]: r["n"]
-        for r in ProblemList.objects.filter(agency_id__in=ids)
+        for r in ProblemList.objects.filter(agency_id__in=sub)
         .exclude(status=ListStatus.CLOSED)
         .order_by()
         .values("agency_id")
@@ -135,7 +139,7 @@ def current_problems(user, supervisor: Agency, target: Agency, today: date | Non
     if row is None:
         return []
     items = []
-    q = f"?agency={target.pk}"
+    drill = reverse("supervision:agency_detail", args=[target.pk])
     if row.counts.get("overdue"):
         items.append(
             {
@@ -157,7 +161,7 @@ def current_problems(user, supervisor: Agency, target: Agency, today: date | Non
                     "（《条例》第二十六条）。"
                 )
                 % {"n": row.counts["late_publications"]},
-                "evidence_url": _url("publications:index", q),
+                "evidence_url": drill + "#late",
             }
         )
     for col in row.stale:
@@ -176,7 +180,7 @@ def current_problems(user, supervisor: Agency, target: Agency, today: date | Non
                     )
                     % {"col": col.name, "c": col.update_cycle_days}
                 ),
-                "evidence_url": _url("publications:index", q),
+                "evidence_url": drill + "#stale",
             }
         )
     if row.report and row.report.key == "late":
@@ -301,3 +305,26 @@ def batches_for(user, agency: Agency):
     if not can(user, Action.SUPERVISE, agency):
         return CheckBatch.objects.none()
     return CheckBatch.objects.filter(agency=agency)
+
+
+# --------------------------------------------------------------------------- one agency
+
+
+def agency_details(agency: Agency, today: date | None = None) -> dict:
+    """The records behind one dashboard row (drill-down), from the owning apps' selectors.
+    Keys are None when the source app is not installed."""
+    today = today or timezone.localdate()
+    out: dict = {"late_unpublished": None, "late_published": None, "stale": None}
+    try:
+        from gongkai.publications import selectors as pub
+    except ImportError:
+        pass
+    else:
+        out["late_unpublished"] = list(pub.late_unpublished([agency.pk], today)[:200])
+        out["late_published"] = list(pub.late_published([agency.pk], today.year)[:200])
+        out["stale"] = pub.stale_columns([agency.pk], today)
+    states = sources.report_states([agency], today.year - 1, today)
+    out["report"] = states.get(agency.pk) if states is not None else None
+    overdue = sources.overdue_applications([agency.pk], today)
+    out["overdue"] = None if overdue is None else overdue.get(agency.pk, 0)
+    return out

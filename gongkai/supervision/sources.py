@@ -1,6 +1,6 @@
 """Figures per subordinate agency, taken from the other bounded contexts' selectors.
 
-Each source answers for ALL agencies of a scope at once (one grouped query, or the owning
+``agency_ids`` is a list of ids or a ``values("pk")`` subquery. Each source answers for ALL agencies of a scope at once (one grouped query, or the owning
 app's own bulk selector), never with a per-agency loop, so that a province supervisor's table
 of thousands of agencies costs a handful of queries. A source whose app has not landed (or
 whose selector is missing) returns ``None`` and the dashboard shows "—".
@@ -25,7 +25,7 @@ class ReportState:
     report_id: int | None = None
 
 
-def overdue_applications(agency_ids: list[int], today: date) -> dict[int, int] | None:
+def overdue_applications(agency_ids, today: date) -> dict[int, int] | None:
     """Open applications whose clock runs and whose due date has passed (RULES.md D, Art. 33).
 
     Uses inforequests' own status sets so the figure equals the agency's "超期" inbox tab.
@@ -48,7 +48,7 @@ def overdue_applications(agency_ids: list[int], today: date) -> dict[int, int] |
 
 
 def due_soon_applications(
-    agency_ids: list[int], today: date, regions: dict[int, str]
+    agency_ids, today: date, regions: dict[int, str]
 ) -> dict[int, int] | None:
     """Applications due within 3 WD (not yet overdue). The limit depends on the working-day
     calendar of the agency's region (local holidays), so agencies are grouped by the limit

@@ -5,6 +5,7 @@ from . import views
 app_name = "supervision"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("agencies/<int:pk>/", views.agency_detail, name="agency_detail"),
     path("lists/", views.issued, name="issued"),
     path("lists/new/", views.create_list, name="create_list"),
     path("lists/<int:pk>/", views.list_detail, name="list_detail"),

@@ -112,6 +112,25 @@ def index(request):
     )
 
 
+@login_required
+def agency_detail(request, pk):
+    """Drill-down: what lies behind one agency's row of the table."""
+    supervisor = _supervising_agency(request)
+    target = get_object_or_404(Agency, pk=pk)
+    if not target.is_in_subtree_of(supervisor) or not can(request.user, Action.SUPERVISE, target):
+        raise PermissionDenied
+    return render(
+        request,
+        "supervision/agency_detail.html",
+        {
+            "agency": target,
+            "d": selectors.agency_details(target),
+            "lists": selectors.issued_lists(request.user, supervisor).filter(agency=target),
+            "year": timezone.localdate().year - 1,
+        },
+    )
+
+
 # --------------------------------------------------------------------------- problem lists (supervisor)
 
 
@@ -337,7 +356,19 @@ def answer(request, pk):
 def checker(request):
     agency = _supervising_agency(request)
     errors = []
-    if request.method == "POST":
+    year = timezone.localdate().year - 1
+    if request.method == "POST" and request.POST.get("platform_year"):
+        py = request.POST["platform_year"]
+        batch = None
+        if py.isdigit():
+            scope = selectors.supervised_scope(request.user, agency).values("pk")
+            batch = checking.create_batch_from_platform(request.user, agency, scope, int(py))
+        if batch is None:
+            errors.append(_("本平台上没有该年度已发布的年度报告。"))
+        else:
+            checking.start_batch(batch)
+            return redirect("supervision:checker_batch", pk=batch.pk)
+    elif request.method == "POST":
         files = request.FILES.getlist("files")
         if not files:
             errors.append(_("请选择要检查的年度报告文件。"))
@@ -359,6 +390,7 @@ def checker(request):
             "available": checking.checker_available(),
             "max_mb": checking.MAX_FILE_BYTES // 1024 // 1024,
             "max_files": checking.MAX_FILES,
+            "years": list(range(year, year - 6, -1)),
         },
     )
 

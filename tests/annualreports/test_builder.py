@@ -71,6 +71,17 @@ def test_hand_counted_fixture(demo, edu):
     many = builder.build_many([edu.pk, other.pk], 2025)
     assert many[edu.pk] == c
     assert many[other.pk] == builder.build_cells([other.pk], 2025)
+    # every roll-up from the one grouped build equals the build over the subtree
+    from gongkai.agencies.models import Agency
+
+    everyone = builder.build_many(None, 2025)
+    parents = dict(Agency.objects.values_list("pk", "parent_id"))
+    ups = builder.rollups(everyone, parents)
+    city = demo["青山市"]
+    subtree = list(city.subtree().values_list("pk", flat=True))
+    assert ups[city.pk] == builder.build_cells(subtree, 2025)
+    assert ups[city.pk]["applications.new.total"] == 8
+    assert edu.pk not in ups  # no subordinates: its roll-up is its own report
     # cross-year: 2025 carried over equals 2024 carried forward (T3-4)
     c24 = builder.build_cells([edu.pk], 2024, "2019")
     assert check_cells("2021", c, previous_year_cells=c24) == []

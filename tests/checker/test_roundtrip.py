@@ -147,3 +147,65 @@ def test_blank_total_cells_are_not_given():
     for k, v in cells.items():
         assert rep.cells.get(k) == v, k
     assert not [f for f in rep.findings if f.code == "T3-3"]
+
+
+# Label deviations seen in published reports (ANNUAL_REPORT_FORMAT.md §4.6) and number styles.
+def _mutations(rng: random.Random):
+    def brackets(t):
+        return t.replace("（", "(").replace("）", ")")
+
+    def spaces(t):
+        for a, b in (
+            ("商业企业", "商业 企业"),
+            ("第二十条第", "第二十条 第"),
+            ("科研机构", "科研 机构"),
+            ("本年度办理结果", "本年度办 理结果"),
+        ):
+            t = t.replace(a, b)
+        return t
+
+    def typos(t):
+        t = t.replace("只计这一情形，不计其他情形", "只计这一情况，不计其他情形")
+        t = t.replace("属于三类内部事务信息", "属于三类内容事务信息")
+        return t.replace("现行有效件数", "现行有效件数（历史累计）")
+
+    def fullwidth(t):
+        return t.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"})
+
+    def thousands(t):
+        return re.sub(r"(?<![\d.])(\d{1,3})(\d{3})(?![\d.])", r"\1,\2", t)
+
+    return rng.sample([brackets, spaces, typos, fullwidth, thousands], k=rng.randint(1, 5))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10**9),
+    fk=st.sampled_from(["2019", "2021"]),
+    style=st.sampled_from(["pipes", "lines"]),
+)
+def test_label_variants_and_number_styles(seed, fk, style):
+    rng = random.Random(seed)
+    cells = sample_cells(fk, rng, zero=0.4)
+    title, year = title_for(fk, rng)
+    text = render_text(fk, cells, style=style, title=title)
+    head, sep, tail = text.partition("二、主动公开政府信息情况")
+    for m in _mutations(rng):
+        tail = m(tail)
+    rep = check(head + sep + tail, name="r.txt")
+    assert (rep.format, rep.year) == (fk, year)
+    assert {k: v for k, v in rep.cells.items() if get_format(fk).has_cell(k)} == cells
+
+
+@pytest.mark.parametrize("fk", ["2019", "2021"])
+def test_pdf_with_wrapped_labels_reads_back(fk):
+    # WeasyPrint (Noto CJK) → PDF → pdfplumber text: long labels wrap and the row's numbers
+    # land in the middle of them
+    weasyprint = pytest.importorskip("weasyprint")
+    rng = random.Random(3)
+    cells = sample_cells(fk, rng, zero=0.4)
+    title, year = title_for(fk, rng)
+    pdf = weasyprint.HTML(string=render_html(fk, cells, title=title)).write_pdf()
+    rep = check(pdf, name="r.pdf")
+    assert (rep.format, rep.year) == (fk, year)
+    assert {k: v for k, v in rep.cells.items() if get_format(fk).has_cell(k)} == cells

@@ -37,19 +37,28 @@ def test_receipt_and_amendment_letters_come_from_the_services(case, users):
     for t in (docx, pdf):
         assert "补正申请告知书" in t and "青山市教育局" in t and case.tracking_number in t
         assert "请写明年份" in t and "请写明学校名称" in t and "第三十条" in t
+    # no period given by the organ: the letter states the date the clock assumes
+    from gongkai.documents import format_cn_date
+
+    due = services.compute_state(case).amendment_respond_by
+    assert f"于{format_cn_date(due)}前" in docx
     # file names are not guessable from the tracking number alone
     assert len(letter.pdf.name.rsplit("-", 1)[-1]) >= 16
 
 
 @pytest.mark.django_db
-def test_extension_consultation_and_reply(case, users):
+def test_extension_consultation_and_reply(case, users, django_capture_on_commit_callbacks):
+    from django.core import mail
+
     services.grant_extension(case, users["head"], workdays=10, reason="需要调取档案")
     case.refresh_from_db()
     docx, _ = _texts(_only(case, "extension"))
     assert "延长10个工作日" in docx and "需要调取档案" in docx
     assert f"{case.due_on.year}年{case.due_on.month}月{case.due_on.day}日前" in docx
 
-    services.start_consultation(case, users["clerk"], party="青山市某建筑有限公司")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.start_consultation(case, users["clerk"], party="青山市某建筑有限公司")
+    assert not [m for m in mail.outbox if "征求意见函" in m.subject]  # not the applicant's
     consult = _only(case, "consultation")
     assert not consult.public  # addressed to the third party, not to the applicant
     docx, pdf = _texts(consult)
@@ -101,3 +110,25 @@ def test_no_letter_for_internal_events(case, users):
     before = Letter.objects.count()
     services.add_note(case, users["clerk"], text="内部备注")
     assert Letter.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_applicant_is_mailed_when_a_letter_is_issued(
+    case, users, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_amendment(case, users["clerk"], items="请写明年份")
+    sent = [m for m in mail.outbox if "补正申请告知书" in m.subject]
+    assert len(sent) == 1 and sent[0].to == ["zhang@example.com"]
+    assert case.tracking_number in sent[0].body and "/track/" in sent[0].body
+    # e-mail delivery chosen: the letter itself is attached
+    assert sent[0].attachments and sent[0].attachments[0][1].startswith(b"%PDF-")
+
+
+@pytest.mark.django_db
+def test_disclosed_reply_keeps_the_staff_remark(case, users):
+    services.reply(case, users["clerk"], outcome="disclosed", reasons="请于工作日到本机关一楼领取")
+    docx, _ = _texts(_only(case, "reply"))
+    assert "第三十六条第（二）项" in docx and "请于工作日到本机关一楼领取。" in docx

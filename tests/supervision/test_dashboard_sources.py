@@ -75,3 +75,82 @@ def test_annual_report_states(users, demo):
     assert totals["report_late"] == n_departments
     items = selectors.current_problems(users["supervisor"], city, fin, today=date(2026, 2, 5))
     assert [i["category"] for i in items] == ["missing_report"]
+
+
+def test_publication_counts_match_hand_counts(users, demo):
+    pub = pytest.importorskip("gongkai.publications.services")
+    from gongkai.publications.models import Publication
+
+    today = timezone.localdate()
+    edu, town, city = demo["青山市:教育局"], demo["青山市:松林县:城关镇"], demo["青山市"]
+    cols = {a.pk: pub.ensure_catalogue(a) for a in (edu, town, demo["白水市"])}
+
+    def draft(agency, days_ago, title="文件"):
+        col = cols[agency.pk][0]
+        return pub.create_publication(
+            users["admin"],
+            agency,
+            {"title": title, "column": col, "formed_on": today - timedelta(days=days_ago)},
+        )
+
+    draft(edu, 60)
+    draft(edu, 45)  # both past the 20-WD limit, unpublished
+    draft(edu, 0)  # formed today: not late
+    late_now = draft(edu, 60)
+    Publication.objects.filter(pk=late_now.pk).update(
+        status="published", published_at=timezone.now(), is_late=True
+    )
+    last_year = draft(edu, 400)
+    Publication.objects.filter(pk=last_year.pk).update(
+        status="published",
+        published_at=timezone.now().replace(year=today.year - 1),
+        is_late=True,
+    )
+    draft(demo["白水市"], 60)  # outside the subtree
+    # 城关镇: every column with an update cycle is empty (stale) except one just updated
+    cycle_cols = [c for c in cols[town.pk] if c.update_cycle_days and c.is_active]
+    assert len(cycle_cols) >= 2
+    fresh = draft(town, 0)
+    Publication.objects.filter(pk=fresh.pk).update(
+        column=cycle_cols[0], status="published", published_at=timezone.now()
+    )
+    rows, totals, available = selectors.dashboard_rows(users["supervisor"], city, today=today)
+    assert {"late_publications", "stale_columns"} <= available
+    by = {r.agency.pk: r for r in rows}
+    assert by[edu.pk].counts["late_publications"] == 3
+    assert by[town.pk].counts["late_publications"] == 0
+    assert by[town.pk].counts["stale_columns"] == len(cycle_cols) - 1
+    assert cycle_cols[0].pk not in {c.pk for c in by[town.pk].stale}
+    assert by[city.pk].counts["stale_columns"] == 0  # no catalogue yet: nothing to be stale
+    assert totals["late_publications"] == 3
+    items = selectors.current_problems(users["supervisor"], city, town, today=today)
+    stale_items = [i for i in items if i["category"] == "stale_column"]
+    assert len(stale_items) == len(cycle_cols) - 1
+    assert cycle_cols[1].name in stale_items[0]["description"] or any(
+        cycle_cols[1].name in i["description"] for i in stale_items
+    )
+
+
+def test_agency_drill_down_lists_the_records(as_user, users, demo):
+    pub = pytest.importorskip("gongkai.publications.services")
+    edu = demo["青山市:教育局"]
+    col = pub.ensure_catalogue(edu)[0]
+    late = pub.create_publication(
+        users["admin"],
+        edu,
+        {
+            "title": "逾期未公开的通知",
+            "column": col,
+            "formed_on": timezone.localdate() - timedelta(days=90),
+        },
+    )
+    url = reverse("supervision:agency_detail", args=[edu.pk])
+    html = as_user("supervisor").get(url).content.decode()
+    assert late.title in html and reverse("publications:detail", args=[late.pk]) in html
+    assert (
+        as_user("supervisor")
+        .get(reverse("supervision:agency_detail", args=[demo["白水市"].pk]))
+        .status_code
+        == 403
+    )
+    assert as_user("head").get(url).status_code == 403

@@ -1,0 +1,271 @@
+"""Annual report benchmark: a synthetic province, every agency's report and every roll-up,
+timed against one bare GROUP BY over the same tables in the same run.
+
+    python bench/annualreport_bench.py [--applications 1000000] [--year 2025]
+    python -m tests.pgcluster -- python bench/annualreport_bench.py      # PostgreSQL
+
+Without GONGKAI_DATABASE_URL it uses a fresh SQLite file in a temporary directory. Builds
+about 2,000 agencies (province → cities → counties → townships, with departments), the
+applications spread over 2021–2025 and ~2% as many appeals, with bulk_create. Target: building
+all reports + roll-ups (builder.build_many + builder.rollups) ≤ 2× the bare GROUP BY queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def setup_django():
+    if not os.environ.get("GONGKAI_DATABASE_URL"):
+        tmp = tempfile.mkdtemp(prefix="gongkai-bench-")
+        os.environ.setdefault("GONGKAI_SQLITE_PATH", os.path.join(tmp, "bench.sqlite3"))
+        os.environ.setdefault("GONGKAI_VAR_DIR", tmp)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def make_agencies(rng):
+    from gongkai.agencies.models import Agency
+    from gongkai.rules.uscc import make_uscc
+
+    Agency.objects.all().delete()
+    rows = []
+    n = [0]
+
+    def add(name, level, kind, parent):
+        n[0] += 1
+        pk = n[0]
+        uscc = make_uscc("1", "1", "990000", f"{pk:08d}")
+        path = (parent.path if parent else "/") + f"{pk}/"
+        a = Agency(
+            pk=pk,
+            name=name,
+            level=level,
+            kind=kind,
+            parent_id=parent.pk if parent else None,
+            uscc=uscc,
+            org_code=uscc[8:17],
+            path=path,
+            depth=path.count("/") - 2,
+        )
+        rows.append(a)
+        return a
+
+    prov = add("示例省人民政府", "province", "government", None)
+    for d in range(30):
+        add(f"省厅{d}", "province", "department", prov)
+    for c in range(15):
+        city = add(f"市{c}人民政府", "city", "government", prov)
+        for d in range(30):
+            add(f"市{c}局{d}", "city", "department", city)
+        for k in range(5):
+            county = add(f"市{c}县{k}人民政府", "county", "government", city)
+            for d in range(15):
+                add(f"市{c}县{k}局{d}", "county", "department", county)
+            for t in range(4):
+                add(f"市{c}县{k}镇{t}", "township", "government", county)
+    Agency.objects.bulk_create(rows, batch_size=1000)
+    return rows
+
+
+def make_applications(agencies, total, rng, years=(2021, 2022, 2023, 2024, 2025)):
+    from django.utils import timezone
+
+    from gongkai.inforequests.models import OUTCOME_KEYS, InfoRequest
+    from gongkai.reportschema import APPLICANT_TYPES
+
+    ids = [a.pk for a in agencies]
+    # a few busy agencies, a long tail of quiet ones
+    weights = [rng.paretovariate(1.2) for _ in ids]
+    outcomes = list(OUTCOME_KEYS)
+    o_weights = [
+        40 if o == "disclosed" else 10 if o == "partially_disclosed" else 2 for o in outcomes
+    ]
+    types = list(APPLICANT_TYPES)
+    t_weights = [70, 15, 2, 2, 6, 5]
+    tz = timezone.get_current_timezone()
+    batch = 20000
+    done = 0
+    counter = 0
+    per_year = total // len(years)
+    for year in years:
+        left = per_year
+        while left > 0:
+            k = min(batch, left)
+            agency_ids = rng.choices(ids, weights, k=k)
+            types_k = rng.choices(types, t_weights, k=k)
+            outs = rng.choices(outcomes, o_weights, k=k)
+            objs = []
+            for i in range(k):
+                counter += 1
+                received = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(365))
+                open_case = rng.random() < 0.03
+                replied = None if open_case else received + dt.timedelta(days=rng.randrange(45))
+                objs.append(
+                    InfoRequest(
+                        agency_id=agency_ids[i],
+                        tracking_number=f"{year}-{counter:07d}",
+                        access_code_hash="x",
+                        channel="online",
+                        submitted_at=dt.datetime(year, received.month, received.day, 9, tzinfo=tz),
+                        applicant_type=types_k[i],
+                        description="-",
+                        form_requested="electronic",
+                        delivery="email",
+                        received_on=received,
+                        replied_on=replied,
+                        outcome=None if open_case else outs[i],
+                        status="in_progress" if open_case else "replied",
+                    )
+                )
+            InfoRequest.objects.bulk_create(objs, batch_size=5000)
+            left -= k
+            done += k
+            print(f"\r  applications {done:,}/{total:,}", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+
+
+def make_appeals(agencies, n, rng):
+    from gongkai.appeals.models import Appeal
+
+    ids = [a.pk for a in agencies]
+    kinds = ["reconsideration", "litigation_direct", "litigation_after_reconsideration"]
+    objs = []
+    for _ in range(n):
+        filed = dt.date(2021, 1, 1) + dt.timedelta(days=rng.randrange(5 * 365))
+        if rng.random() < 0.25:
+            objs.append(
+                Appeal(
+                    agency_id=rng.choice(ids), kind=rng.choice(kinds), subject="-", filed_on=filed
+                )
+            )
+        else:
+            objs.append(
+                Appeal(
+                    agency_id=rng.choice(ids),
+                    kind=rng.choice(kinds),
+                    subject="-",
+                    filed_on=filed,
+                    decided_on=filed + dt.timedelta(days=rng.randrange(120)),
+                    result=rng.choice(["upheld", "corrected", "other"]),
+                )
+            )
+    Appeal.objects.bulk_create(objs, batch_size=5000)
+
+
+def bare_group_by(year):
+    """The floor: one plain GROUP BY per table over the rows a year's report looks at."""
+    from django.db import connection
+
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT agency_id, applicant_type, outcome, COUNT(*) FROM inforequests_inforequest "
+            "WHERE received_on IS NOT NULL AND (replied_on IS NULL OR replied_on >= %s) "
+            "AND (received_on <= %s OR replied_on <= %s) GROUP BY agency_id, applicant_type, outcome",
+            [start, end, end],
+        )
+        a = cur.fetchall()
+        cur.execute(
+            "SELECT agency_id, kind, result, COUNT(*) FROM appeals_appeal "
+            "WHERE filed_on >= %s AND filed_on <= %s GROUP BY agency_id, kind, result",
+            [start, end],
+        )
+        b = cur.fetchall()
+    return len(a) + len(b)
+
+
+def best_of(fn, n=3):
+    times = []
+    out = None
+    for _ in range(n):
+        t = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t)
+    return min(times), out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--applications", type=int, default=1_000_000)
+    ap.add_argument("--year", type=int, default=2025)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--reuse", action="store_true", help="keep the data already in the database")
+    args = ap.parse_args()
+    t_setup = time.perf_counter()
+    setup_django()
+    print(f"migrate: {time.perf_counter() - t_setup:.1f}s", file=sys.stderr)
+    from django.db import connection
+
+    from gongkai.agencies.models import Agency
+    from gongkai.annualreports import builder
+    from gongkai.reportschema import check_cells
+
+    rng = random.Random(args.seed)
+    t0 = time.perf_counter()
+    if args.reuse and Agency.objects.exists():
+        agencies = list(Agency.objects.all())
+    else:
+        agencies = make_agencies(rng)
+        print(f"agencies: {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+        make_applications(agencies, args.applications, rng)
+        print(f"applications: {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+        make_appeals(agencies, args.applications // 50, rng)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+    else:
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+    gen = time.perf_counter() - t0
+    print(
+        f"database: {connection.vendor}; agencies {len(agencies):,}; applications {args.applications:,}; generated in {gen:.1f}s"
+    )
+
+    parents = dict(Agency.objects.values_list("pk", "parent_id"))
+    year = args.year
+    bare, groups = best_of(lambda: bare_group_by(year))
+
+    def build_all():
+        many = builder.build_many(None, year)
+        ups = builder.rollups(many, parents)
+        return many, ups
+
+    build, (many, ups) = best_of(build_all)
+    t = time.perf_counter()
+    bad = sum(1 for cells in many.values() if check_cells("2021", cells))
+    bad += sum(1 for cells in ups.values() if check_cells("2021", cells))
+    checks = time.perf_counter() - t
+    n_rollups = sum(1 for a in parents if any(p == a for p in parents.values()))
+    print(f"bare GROUP BY (2 queries, {groups:,} groups): {bare:.3f}s")
+    print(
+        f"build_many + rollups ({len(many):,} reports, {n_rollups:,} roll-ups with subordinates): {build:.3f}s"
+    )
+    print(f"ratio build / bare: {build / bare:.2f}x (target <= 2x)")
+    print(
+        f"identity checks on every report and roll-up: {checks:.3f}s; reports with findings: {bad}"
+    )
+    province = min(parents, key=lambda a: 0 if parents[a] is None else 1)
+    print(
+        f"province roll-up: new {ups[province]['applications.new.total']:,}, finished "
+        f"{ups[province]['applications.outcomes_total.total']:,}, appeals "
+        f"{ups[province]['appeals.reconsideration.total']:,} reconsiderations"
+    )
+
+
+if __name__ == "__main__":
+    main()

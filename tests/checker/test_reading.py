@@ -1,0 +1,139 @@
+"""Reading the mess: numbers, encodings, glued cells, merged HTML cells, prose figures."""
+
+from decimal import Decimal
+
+import pytest
+
+from gongkai.checker import check
+from gongkai.checker.loader import decode
+from gongkai.checker.normalize import detect_script, normalize, parse_number
+from gongkai.checker.tables import candidates
+
+
+@pytest.mark.parametrize(
+    "token,value",
+    [
+        ("1,234", 1234),
+        ("３５", 35),
+        ("3.5万", 35000),
+        ("1.2亿", 120000000),
+        ("二十三", 23),
+        ("一百零五", 105),
+        ("12.50", Decimal("12.50")),
+        ("-2", -2),
+        ("+16", 16),
+        ("x", None),
+    ],
+)
+def test_parse_number(token, value):
+    assert parse_number(token) == value
+
+
+def test_decode_gbk_big5_utf8():
+    s = "政府信息公开工作年度报告：本年新收政府信息公开申请数量"
+    assert decode(s.encode("gbk")) == (s, "gb18030")
+    t = "政府資訊公開工作年度報告：本年新收政府資訊公開申請數量"
+    assert decode(t.encode("big5")) == (t, "big5")
+    assert decode(s.encode("utf-8")) == (s, "utf-8")
+    assert decode(b"\xef\xbb\xbf" + s.encode())[0] == s
+
+
+def test_script_and_fullwidth():
+    assert detect_script("本年新收政府資訊公開申請數量，予以公開，不予公開") == "traditional"
+    assert detect_script("本年新收政府信息公开申请数量") == "simplified"
+    text, script = normalize("（七）總計　２３", "traditional")
+    assert (text, script) == ("(七)总计 23", "traditional")
+
+
+def test_glued_cells_are_split_by_the_row_identity():
+    best = candidates("230 000023", ["count"] * 7, lambda v: sum(v[:6]) == v[6])[0][1]
+    assert best == (23, 0, 0, 0, 0, 0, 23)
+    best = candidates("21710000218", ["count"] * 7, lambda v: sum(v[:6]) == v[6])[0][1]
+    assert best == (217, 1, 0, 0, 0, 0, 218)
+    # without an identity the prior prefers zeros and short numbers: 396 | 0 | 181
+    assert candidates("3960181", ["count", "signed", "count"])[0][1] == (396, 0, 181)
+    # blanks between pipes are "not given"
+    assert candidates("| 5 |  | 0 |", ["count"] * 3)[0][1] == (5, None, 0)
+
+
+def test_html_table_with_rowspan_and_colspan():
+    html = """<html><head><title>某县人民政府2021年政府信息公开工作年度报告</title></head><body>
+    <div class="content"><p>某县人民政府2021年政府信息公开工作年度报告</p>
+    <p>一、总体情况</p><p>本县深入推进政务公开，全年主动公开政府信息1200条。</p>
+    <p>二、主动公开政府信息情况</p>
+    <table><tr><td colspan="4">第二十条第（一）项</td></tr>
+    <tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr>
+    <tr><td>规章</td><td>0</td><td>0</td><td>0</td></tr>
+    <tr><td>行政规范性文件</td><td>5</td><td>1</td><td>40</td></tr>
+    <tr><td colspan="4">第二十条第（五）项</td></tr>
+    <tr><td>信息内容</td><td colspan="3">本年处理决定数量</td></tr>
+    <tr><td>行政许可</td><td colspan="3">1,024</td></tr></table>
+    <p>四、政府信息公开行政复议、行政诉讼情况</p>
+    <table><tr><td colspan="5">行政复议</td><td colspan="10">行政诉讼</td></tr>
+    <tr><td rowspan="2">结果维持</td><td rowspan="2">结果纠正</td><td rowspan="2">其他结果</td>
+    <td rowspan="2">尚未审结</td><td rowspan="2">总计</td><td colspan="5">未经复议直接起诉</td>
+    <td colspan="5">复议后起诉</td></tr>
+    <tr><td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td>
+    <td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td></tr>
+    <tr><td>1</td><td>1</td><td>0</td><td>0</td><td>2</td><td>0</td><td>0</td><td>0</td><td>1</td>
+    <td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td></tr></table>
+    <p>五、存在的主要问题及改进情况</p><p>问题与措施。</p></div></body></html>"""
+    rep = check(html.encode("gbk").replace(b"<html>", b'<html><meta charset="gbk">'), name="r.html")
+    assert (rep.format, rep.year) == ("2021", 2021)
+    c = rep.cells
+    assert c["proactive.normative_documents.in_force"] == 40
+    assert c["proactive.licensing.decisions"] == 1024
+    assert c["appeals.reconsideration.total"] == 2 and c["appeals.litigation_direct.pending"] == 1
+    assert rep.figures["proactive.total_items"] == 1200
+    assert [
+        f for f in rep.findings if f.code == "SECTION-MISSING" and "三" in f.where
+    ]  # 三 is missing
+
+
+def test_pre2019_statistics_table_and_group_figures():
+    text = """某县人民政府2017年政府信息公开工作年度报告
+一、概述 本县不断加强政府信息公开工作。
+二、依申请公开情况 全年收到政府信息公开申请21件，不予公开4件。
+三、政府信息公开统计表
+| （一）主动公开政府信息数 （不同渠道和方式公开相同信息计1条） | 条 | 1,234 |
+| （一）收到申请数 | 件 | 21 |
+| 2.同意公开答复数 | 件 | 15 |
+| 4.不同意公开答复数 | 件 | 4 |
+| 四、行政复议数量 | 件 | 1 |
+| 五、行政诉讼数量 | 件 | 0 |
+| 七、依申请公开信息收取的费用 | 万元 | 0 |
+四、存在的主要问题 收费 问题"""
+    rep = check(text)
+    assert rep.format == "pre2019"
+    f = rep.figures
+    assert (f["proactive.total_items"], f["applications.new.total"]) == (1234, 21)
+    assert (
+        f["appeals.reconsideration.total"],
+        f["appeals.litigation.total"],
+        f["fees.amount_yuan"],
+    ) == (1, 0, 0)
+    assert rep.cells["applications.withheld.total"] == 4
+    assert rep.cells["applications.disclosed.total"] == 15
+    assert rep.cells["applications.new.total"] == 21
+
+
+def test_percentages_that_do_not_match():
+    text = (
+        "某市2012年政府信息公开工作年度报告\n一、概述\n本市认真贯彻《条例》，依申请公开工作规范，"
+        "全年未发生行政复议和行政诉讼。\n二、主动公开政府信息情况\n"
+        "主动公开政府信息1000条，其中网上公开600条，占80%。"
+    )
+    rep = check(text)
+    (p,) = [x for x in rep.findings if x.code == "PERCENT-MISMATCH"]
+    assert "600" in p.message and "80" in p.message
+    ok = check(text.replace("占80%", "约占60%"))
+    assert not [x for x in ok.findings if x.code == "PERCENT-MISMATCH"]
+
+
+def test_late_publication():
+    text = "发布时间: 2022-02-15\n某县教育局2021年政府信息公开工作年度报告\n一、总体情况\n本局……\n二、主动公开政府信息情况"
+    rep = check(text)
+    late = [x for x in rep.findings if x.code == "PUBLISHED-LATE"]
+    assert late and "2022-01-31" in late[0].message
+    gov = check(text.replace("某县教育局", "某县人民政府"))
+    assert not [x for x in gov.findings if x.code == "PUBLISHED-LATE"]  # governments: 31 March
