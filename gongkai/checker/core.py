@@ -216,6 +216,12 @@ def _check_loaded(loaded: Loaded, fname: str, previous) -> Report:
         if "applications.new.total" in stated:
             rep.cells.setdefault("applications.new.total", stated["applications.new.total"].value)
     _findings(rep, body, prose_text, reads, stated, bds, fields, pub, dated, previous)
+    if rep.script == "traditional" and len(text) == len(raw):
+        # matching ran on simplified text; show the evidence as the report printed it
+        for f in rep.findings:
+            i = text.find(f.evidence) if f.evidence else -1
+            if i >= 0:
+                f.evidence = raw[i : i + len(f.evidence)]
     return rep
 
 

@@ -219,3 +219,16 @@ class TestPublicAndApi:
         ]
         assert codes == [400, 400, 429, 429]
         cache.clear()
+
+
+@pytest.mark.django_db
+def test_submit_api_schema_errors_in_chinese(client, edu):
+    r = client.post(
+        "/api/requests/", {"agency_id": "abc", "applicant": 5}, content_type="application/json"
+    )
+    assert r.status_code == 422
+    msg = r.json()["message"]
+    assert "agency_id：应为整数" in msg
+    r = client.post("/api/requests/", "{not json", content_type="application/json")
+    assert r.status_code in (400, 422)
+    assert InfoRequest.objects.count() == 0

@@ -37,6 +37,11 @@ def test_receipt_and_amendment_letters_come_from_the_services(case, users):
     for t in (docx, pdf):
         assert "补正申请告知书" in t and "青山市教育局" in t and case.tracking_number in t
         assert "请写明年份" in t and "请写明学校名称" in t and "第三十条" in t
+    # no period given by the organ: the letter states the date the clock assumes
+    from gongkai.documents import format_cn_date
+
+    due = services.compute_state(case).amendment_respond_by
+    assert f"于{format_cn_date(due)}前" in docx
     # file names are not guessable from the tracking number alone
     assert len(letter.pdf.name.rsplit("-", 1)[-1]) >= 16
 
