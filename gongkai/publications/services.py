@@ -762,32 +762,48 @@ def waive_finding(user, finding: PrivacyFinding, reason: str) -> PrivacyFinding:
 
 def refresh_clock(qs=None, today: date | None = None) -> int:
     """Recompute ``publication_due_on`` and ``is_late`` (after calendar changes, and daily so
-    unpublished records turn late). Returns the number of rows changed."""
+    unpublished records turn late). Returns the number of rows changed.
+
+    Reads only the clock columns, computes each (formed_on, region) due date once, and writes
+    one UPDATE per distinct (due date, late) pair rather than one per row.
+    """
     today = today or _today()
     qs = Publication.objects.all() if qs is None else qs
-    changed = []
-    for pub in (
-        qs.select_related("agency")
-        .only(
-            "id",
-            "formed_on",
-            "publication_due_on",
-            "is_late",
-            "published_at",
-            "status",
-            "disclosure_mode",
-            "agency__region_code",
-        )
-        .iterator(chunk_size=2000)
+    due_cache: dict[tuple[date, str], date] = {}
+    groups: dict[tuple[date, bool], list[int]] = {}
+    rows = qs.order_by().values_list(
+        "id",
+        "formed_on",
+        "publication_due_on",
+        "is_late",
+        "published_at",
+        "status",
+        "disclosure_mode",
+        "agency__region_code",
+    )
+    for pk, formed_on, old_due, old_late, published_at, status, mode, region in rows.iterator(
+        chunk_size=5000
     ):
-        old = (pub.publication_due_on, pub.is_late)
-        pub.publication_due_on = due_date(pub.formed_on, pub.agency)
-        pub.is_late = _late(pub, today)
-        if (pub.publication_due_on, pub.is_late) != old:
-            changed.append(pub)
+        key = (formed_on, region or "")
+        due = due_cache.get(key)
+        if due is None:
+            due = due_cache[key] = workdays.add_workdays(
+                formed_on, PUBLICATION_WORKDAYS, region=region or ""
+            )
+        if published_at is not None:
+            late = timezone.localdate(published_at) > due
+        else:
+            late = status in PRE_PUBLICATION and mode in PUBLIC_MODES and today > due
+        if (due, late) != (old_due, old_late):
+            groups.setdefault((due, late), []).append(pk)
+    changed = 0
     # Only the two clock columns are written; published_at is untouched.
-    Publication.objects.bulk_update(changed, ["publication_due_on", "is_late"], batch_size=1000)
-    return len(changed)
+    for (due, late), ids in groups.items():
+        for i in range(0, len(ids), 900):
+            chunk = ids[i : i + 900]
+            Publication.objects.filter(pk__in=chunk).update(publication_due_on=due, is_late=late)
+            changed += len(chunk)
+    return changed
 
 
 def _on_calendar_changed(sender, years=None, **kwargs):

@@ -231,3 +231,49 @@ def highlight(text: str, findings: list[dict]) -> tuple[SafeString, set[int]]:
         pos = end
     out.append(escape(text[pos:]))
     return mark_safe("".join(out)), marked
+
+
+# --------------------------------------------------------------------------- platform reports
+
+
+def _version_html(version) -> str:
+    """A published report version as the HTML its print page shows (without the charts,
+    which the checker does not read)."""
+    from django.template.loader import render_to_string
+
+    from gongkai.annualreports.outputs import body_context, doc_from_version
+
+    ctx = body_context(doc_from_version(version), inline_svg=False)
+    ctx["charts_png"] = []
+    return render_to_string("annualreports/print.html", ctx)
+
+
+def published_versions(agency_ids, year: int) -> list:
+    """The newest published version of each report for ``year`` in the scope."""
+    try:
+        from gongkai.annualreports.models import ReportVersion
+    except ImportError:
+        return []
+    latest = {}
+    for v in (
+        ReportVersion.objects.filter(report__agency_id__in=agency_ids, report__year=year)
+        .select_related("report", "report__agency")
+        .order_by("report_id", "number")
+    ):
+        latest[v.report_id] = v
+    return sorted(latest.values(), key=lambda v: v.report.agency.path)
+
+
+def create_batch_from_platform(user, agency, agency_ids, year: int) -> CheckBatch | None:
+    """A batch of the reports for ``year`` published on this platform within the scope."""
+    uploads = []
+    for v in published_versions(agency_ids, year)[:MAX_FILES]:
+        name = _("%(a)s%(y)d年年度报告（第%(n)d版）.html") % {
+            "a": v.report.agency.name,
+            "y": year,
+            "n": v.number,
+        }
+        uploads.append((name, _version_html(v).encode()))
+    if not uploads:
+        return None
+    return create_batch(user, agency, uploads)
