@@ -27,7 +27,7 @@ def axe_violations(page):
 
 
 @pytest.fixture
-def portal_docs(make_pub):
+def portal_docs(make_pub):  # noqa: F811 (fixture imported above)
     from gongkai.publications.models import Interpretation
 
     policy = make_pub(
