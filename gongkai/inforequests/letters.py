@@ -43,7 +43,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from gongkai.documents import format_cn_date
+from gongkai.documents import clean_text, format_cn_date
 from gongkai.documents.docx import html_to_docx, to_bytes
 from gongkai.documents.pdf import html_to_pdf
 
@@ -431,11 +431,19 @@ def _cn(value) -> str:
     return format_cn_date(value)
 
 
+def _clean(value):
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
 def prepare_context(kind: str, context: dict) -> dict:
     """Normalise a letter context: titles, Chinese dates (``<key>_cn``), remedies, basis."""
     if kind not in KINDS:
         raise LetterError(f"未知的文书类型“{kind}”")
-    ctx = dict(context)
+    ctx = {k: _clean(v) for k, v in context.items()}
     agency = ctx.get("agency")
     ctx.setdefault("agency_name", getattr(agency, "name", "") or ctx.get("agency_name", ""))
     if not ctx["agency_name"]:

@@ -132,3 +132,20 @@ def test_disclosed_reply_keeps_the_staff_remark(case, users):
     services.reply(case, users["clerk"], outcome="disclosed", reasons="请于工作日到本机关一楼领取")
     docx, _ = _texts(_only(case, "reply"))
     assert "第三十六条第（二）项" in docx and "请于工作日到本机关一楼领取。" in docx
+
+
+@pytest.mark.django_db
+def test_letters_command_fills_in_missing_letters(case, users):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Letter.objects.all().delete()
+    out = StringIO()
+    call_command("letters", "--check", stdout=out)
+    assert "缺少文书的办理记录：1" in out.getvalue()  # the receipt
+    call_command("letters", stdout=StringIO())
+    assert Letter.objects.filter(request=case, kind="receipt").count() == 1
+    out = StringIO()
+    call_command("letters", "--check", stdout=out)
+    assert "：0" in out.getvalue()
