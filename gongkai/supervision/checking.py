@@ -21,6 +21,7 @@ from .models import CheckBatch, CheckedReport
 SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FILES = 50
+MAX_BATCH_BYTES = 200 * 1024 * 1024
 # Up to this many files (and bytes) are checked while the request waits; more go to a task.
 SYNC_MAX_FILES = 8
 SYNC_MAX_BYTES = 8 * 1024 * 1024
@@ -59,7 +60,7 @@ def create_batch(user, agency, uploads) -> CheckBatch:
     Files that cannot be checked get an error row at once; the others keep their bytes until
     ``run_batch`` reads them."""
     batch = CheckBatch.objects.create(agency=agency, created_by=user)
-    rows = []
+    rows, total = [], 0
     for i, up in enumerate(uploads[:MAX_FILES], start=1):
         if isinstance(up, tuple):
             name, data = up
@@ -68,6 +69,12 @@ def create_batch(user, agency, uploads) -> CheckBatch:
             name, size, data = up.name, up.size, None
         name = PurePath(str(name)).name[:255] or _("（无文件名）")
         err = upload_error(name, size)
+        if not err and total + size > MAX_BATCH_BYTES:
+            err = _("本批文件总量超过 %(max)d MB，此文件未检查，请分批上传") % {
+                "max": MAX_BATCH_BYTES // 1024 // 1024
+            }
+        if not err:
+            total += size
         if not err and data is None:
             data = up.read()
         rows.append(

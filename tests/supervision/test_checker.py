@@ -278,3 +278,15 @@ def test_check_reports_published_on_the_platform(as_user, users, demo):
     r = c.post(reverse("supervision:checker"), {"platform_year": str(report.year)})
     assert "没有该年度已发布的年度报告" in r.content.decode()
     assert CheckBatch.objects.count() == 1
+
+
+def test_batch_size_cap_gives_error_rows(as_user, demo, monkeypatch):
+    from gongkai.supervision import checking
+
+    monkeypatch.setattr(checking, "MAX_BATCH_BYTES", 1500)
+    c = as_user("supervisor")
+    files = [SimpleUploadedFile(f"r{i}.txt", b"x" * 1000) for i in range(3)]
+    _upload(c, files)
+    rows = list(CheckBatch.objects.get().reports.order_by("position"))
+    assert "总量超过" not in rows[0].error
+    assert all("总量超过" in r.error for r in rows[1:])
