@@ -68,20 +68,31 @@ def _table3_rows(agency_ids: list[int] | None, year: int, group_by_agency: bool)
     )
 
 
+@cache
+def _row_keys(fmt: str, atype: str, outcome: str | None) -> tuple:
+    """Cell keys one grouped row adds to: (summary keys per category, outcome keys)."""
+    if atype not in APPLICANT_TYPES:
+        raise ValueError(f"unknown applicant_type {atype!r}")
+    summary = tuple(
+        (f"applications.{cat}.{atype}", f"applications.{cat}.total") for cat in C.SUMMARY_ROWS
+    )
+    if outcome is None:
+        return summary, None
+    r = C.outcome_row(outcome, fmt)
+    return summary, (f"applications.{r}.{atype}", f"applications.{r}.total")
+
+
 def _add_row(cells: dict, row: Mapping, fmt: str) -> None:
-    t = row["applicant_type"]
-    if t not in APPLICANT_TYPES:
-        raise ValueError(f"unknown applicant_type {t!r}")
-    for cat in C.SUMMARY_ROWS:
+    summary, result = _row_keys(fmt, row["applicant_type"], row["outcome"])
+    for (k_type, k_total), cat in zip(summary, C.SUMMARY_ROWS, strict=True):
         n = row[cat]
         if n:
-            cells[f"applications.{cat}.{t}"] += n
-            cells[f"applications.{cat}.total"] += n
+            cells[k_type] += n
+            cells[k_total] += n
     n = row["outcomes_total"]
-    if n:
-        r = C.outcome_row(row["outcome"], fmt)
-        cells[f"applications.{r}.{t}"] += n
-        cells[f"applications.{r}.total"] += n
+    if n and result is not None:
+        cells[result[0]] += n
+        cells[result[1]] += n
 
 
 def table3_by_agency(agency_ids: Iterable[int] | None, year: int, fmt: str = "2021"):

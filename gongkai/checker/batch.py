@@ -82,6 +82,14 @@ def _shingles(text: str, k: int = 8) -> set[int]:
     }
 
 
+def similarity(a: str, b: str) -> float:
+    """Jaccard similarity of sampled 8-character shingles (digits masked)."""
+    sa, sb = _shingles(a), _shingles(b)
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / len(sa | sb)
+
+
 def near_copies(reports: list[Report], threshold: float = 0.8) -> None:
     docs = [(r, _shingles(r.text)) for r in reports if not r.error and len(r.text) > 500]
     for i in range(len(docs)):

@@ -216,6 +216,27 @@ def _check_loaded(loaded: Loaded, fname: str, previous) -> Report:
         if "applications.new.total" in stated:
             rep.cells.setdefault("applications.new.total", stated["applications.new.total"].value)
     _findings(rep, body, prose_text, reads, stated, bds, fields, pub, dated, previous)
+    if isinstance(previous, Report) and previous.text and not previous.error:
+        from .batch import similarity
+
+        sim = similarity(rep.text, previous.text)
+        if sim >= 0.8:
+            rep.findings.append(
+                Finding(
+                    "NEAR-COPY-PREVIOUS-YEAR",
+                    "warning",
+                    f"与上一年报告（{Path(previous.file).name}）文字相似度约 {sim:.0%}，疑为照抄",
+                    "全文",
+                    f"{Path(rep.file).name} ≈ {Path(previous.file).name}",
+                    {"similarity": round(sim, 3), "other": previous.file},
+                )
+            )
+    if rep.script == "traditional" and len(text) == len(raw):
+        # matching ran on simplified text; show the evidence as the report printed it
+        for f in rep.findings:
+            i = text.find(f.evidence) if f.evidence else -1
+            if i >= 0:
+                f.evidence = raw[i : i + len(f.evidence)]
     return rep
 
 

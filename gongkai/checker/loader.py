@@ -61,6 +61,7 @@ _BLOCK_END = re.compile(
     re.I,
 )
 _CELL_END = re.compile(r"</t[dh]\s*>", re.I)
+_CELL = re.compile(r"(<t[dh]\b[^>]*>)(.*?)(</t[dh]\s*>)", re.I | re.S)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
 _DROP = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>", re.I | re.S)
 _BODY_HINTS = (
@@ -104,6 +105,9 @@ def html_to_text(html: str) -> tuple[str, dict]:
     if root is None:
         return "", meta
     inner = root.html or ""
+    # paragraphs inside a cell must not break the row: an empty <td><p></p></td> is a blank
+    # cell, not a line break
+    inner = _CELL.sub(lambda m: m.group(1) + _BLOCK_END.sub(" ", m.group(2)) + m.group(3), inner)
     inner = _CELL_END.sub(" | ", inner)
     inner = _BLOCK_END.sub("\n", inner)
     text = LexborHTMLParser(f"<div>{inner}</div>").text(separator="")

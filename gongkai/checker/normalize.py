@@ -40,7 +40,7 @@ def _t2s_table() -> dict[int, str]:
 # Taiwan-style wording produced by s2twp converters that would hide labels after t2s.
 _TW_PHRASES = (
     ("规范性档案", "规范性文件"),
-    ("网际网路", "互联网"),
+    ("网际网路", "互联网络"),  # same length: positions stay valid for the original text
     ("入口网站", "门户网站"),
     ("网路申请", "网络申请"),
     ("计画", "计划"),
@@ -64,6 +64,7 @@ def detect_script(text: str, sample: int = 20000) -> str:
 def to_simplified(text: str) -> str:
     out = text.translate(_t2s_table())
     for a, b in _TW_PHRASES:
+        assert len(a) == len(b)
         out = out.replace(a, b)
     return out
 

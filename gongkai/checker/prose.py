@@ -81,7 +81,7 @@ def _first(rx: re.Pattern, text: str, group: int = 1) -> tuple[int | Decimal, in
 
 _PRO_DEDUP = re.compile(r"扣除重复[^。]{0,30}?(?:公开|发布)[^。\d]{0,15}?" + NUM + r"\s*条")
 _PRO_TOTAL = re.compile(
-    r"(?:主动公开|公开|公布|发布)(?:了)?(?:各类)?(?:政府)?信息(?:共计?|总计|合计|总数)?(?:为|达)?\s*"
+    r"(?:主动公开|公开|公布|发布)(?:了)?[^。；;，,\d()]{0,12}?信息(?:共计?|总计|合计|总数)?(?:为|达)?\s*"
     + NUM
     + r"\s*(?:余)?条"
 )
@@ -105,6 +105,25 @@ _FEE_AMOUNT = re.compile(r"(?:收取|收费)[^。；;\d]{0,25}?" + NUM + r"\s*�
 _CONSULT = re.compile(r"咨询[^。；;，,\d]{0,12}?" + NUM + r"\s*(?:余)?\s*(?:人次|次|件|个|条|批次)")
 
 
+def _total_score(text: str, m: re.Match) -> int:
+    """How much a "公开…信息N条" statement looks like the year's total rather than a part."""
+    a, _ = sentence_at(text, m.start())
+    ctx = text[max(a, m.start() - 16) : m.start()]
+    inner = m.group(0)
+    canonical = re.match(r"主动公开(?:了)?(?:各类|全部)?(?:的)?政府信息", inner)
+    score = 5 if canonical else (1 if inner.startswith("主动") else 0)
+    if re.search(r"共|总计|累计|全年|合计|总数", ctx + inner):
+        score += 2
+    if re.search(r"全市|全区|全县|全省|全州|全旗|全镇|全乡|我市|我区|我县|本机关|本局|本单位", ctx):
+        score += 1
+    if re.search(r"其他|其它|类信息|类$", ctx + inner) or (not canonical and "其中" in ctx):
+        score -= 4
+    opened = text.rfind("(", max(0, m.start() - 300), m.start())
+    if opened >= 0 and text.find(")", opened, m.start()) < 0:
+        score -= 4  # inside a bracketed breakdown
+    return score
+
+
 def stated_figures(text: str) -> dict[str, Stated]:
     out: dict[str, Stated] = {}
 
@@ -114,7 +133,10 @@ def stated_figures(text: str) -> dict[str, Stated]:
             out[key] = Stated(key, v, at, ev)
 
     put("proactive.total_items", _first(_PRO_DEDUP, text))
-    put("proactive.total_items", _first(_PRO_TOTAL, text))
+    hits = [h for h in _PRO_TOTAL.finditer(text) if num(h.group(1), h.group(2)) is not None]
+    if hits:
+        h = max(hits, key=lambda h: (_total_score(text, h), -h.start()))
+        put("proactive.total_items", (num(h.group(1), h.group(2)), h.start(), h.group(0)))
     hit = _first(_APP_NEW, text) or _first(_APP_NEW2, text)
     zero = _APP_ZERO.search(text)
     if zero and (not hit or zero.start() < hit[1]):
@@ -328,7 +350,11 @@ def percentages(text: str) -> list[Percent]:
         base = None
         others = []
         near = sorted(
-            [t for rx in (_BASE_A, _BASE_B, _BASE_C) for t in rx.finditer(text, para_start, m.start())],
+            [
+                t
+                for rx in (_BASE_A, _BASE_B, _BASE_C)
+                for t in rx.finditer(text, para_start, m.start())
+            ],
             key=lambda t: t.start(),
         )
         for t in near:

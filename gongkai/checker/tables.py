@@ -35,28 +35,30 @@ def alt(*variants: str) -> str:
 
 # Distinctive cores of each row label, after normalisation (ASCII brackets, simplified).
 APP_ROW_PATTERNS: dict[str, str] = {
+    # cores are taken from the start of each label: PDF text wraps long labels and may put
+    # the row's numbers in the middle of them
     "new": alt("本年新收", "本年收到"),
     "carried_over": alt("上年结转"),
     "disclosed": alt("予以公开"),
     "partially_disclosed": alt("部分公开"),
     "withheld.state_secret": alt("国家秘密"),
-    "withheld.prohibited_by_law": alt("禁止公开"),
-    "withheld.security_stability": alt("三安全一稳定", "三安全"),
-    "withheld.third_party_rights": alt("第三方合法权益", "第三方"),
-    "withheld.internal_affairs": alt("三类内部事务", "三类内容事务", "内部事务"),
-    "withheld.process_information": alt("四类过程性", "过程性信息"),
-    "withheld.enforcement_files": alt("行政执法案卷", "执法案卷"),
-    "withheld.query_regime": alt("行政查询事项", "查询事项"),
-    "unavailable.not_held": alt("不掌握相关政府信息", "不掌握"),
-    "unavailable.needs_creation": alt("另行制作"),
-    "unavailable.unclear_after_amendment": alt("仍不明确"),
+    "withheld.prohibited_by_law": alt("法律行政法规", "禁止公开"),
+    "withheld.security_stability": alt("三安全一稳定", "三安全", "危及"),
+    "withheld.third_party_rights": alt("第三方合法权益", "保护第三方", "第三方"),
+    "withheld.internal_affairs": alt("三类内部", "三类内容", "内部事务"),
+    "withheld.process_information": alt("四类过程", "过程性信息"),
+    "withheld.enforcement_files": alt("行政执法案", "执法案卷"),
+    "withheld.query_regime": alt("行政查询", "查询事项"),
+    "unavailable.not_held": alt("本机关不掌握", "不掌握"),
+    "unavailable.needs_creation": alt("没有现成信息", "另行制作"),
+    "unavailable.unclear_after_amendment": alt("补正后申请", "仍不明确"),
     "not_processed.petition": alt("信访举报投诉", "信访"),
     "not_processed.repeated": alt("重复申请"),
-    "not_processed.publication": alt("公开出版物", "出版物"),
-    "not_processed.excessive": alt("大量反复申请", "大量反复", "大量反覆", "无正当理由大量"),
-    "not_processed.confirmation": alt("已获取信息", "重新出具"),
-    "other.no_amendment": alt("逾期不补正", "不补正"),
-    "other.fee_unpaid": alt("缴纳费用", "收费通知"),
+    "not_processed.publication": alt("要求提供公开", "公开出版物", "出版物"),
+    "not_processed.excessive": alt("无正当理由大量", "大量反复", "大量反覆"),
+    "not_processed.confirmation": alt("要求行政机关确认", "已获取信息", "重新出具"),
+    "other.no_amendment": alt("逾期不补正", "无正当理由逾期", "不补正"),
+    "other.fee_unpaid": alt("逾期未按收费", "收费通知", "缴纳费用"),
     "outcomes_total": alt("总计", "合计"),
     "carried_forward": alt("结转下年度", "结转下年"),
 }
@@ -508,7 +510,12 @@ def read_appeals(text: str, after: int = 0, prose_numbers=frozenset()) -> TableR
         last_end = m.end()
         count += 1
     if count < 5:
-        return TableRead("appeals", [], False, pos)
+        # header words broken across lines (PDF): take the first run of 15 numbers
+        for m in re.finditer(r"(?:\d+[ \t|]+){14}\d+", text[pos:end]):
+            last_end = pos + m.start()
+            break
+        else:
+            return TableRead("appeals", [], False, pos)
     run, at = value_run(text, last_end, end)
     nl = run.find("\n")
     if nl >= 0 and not re.search(r"\d", run[:nl]):

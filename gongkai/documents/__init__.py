@@ -8,7 +8,17 @@ Both follow 《党政机关公文格式》 GB/T 9704-2012 approximately: A4, mar
 first-level headings 黑体, second-level 楷体, 成文日期 in Arabic numerals, page numbers "— 1 —".
 """
 
+import re
 from datetime import date, datetime
+
+# Characters XML 1.0 (hence DOCX) cannot hold: C0 controls except tab/newline/CR, lone
+# surrogates, U+FFFE/U+FFFF. User text (applications, reasons) may contain them.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(value: str) -> str:
+    """``value`` without characters that DOCX/XML cannot store (replaced by nothing)."""
+    return _XML_INVALID.sub("", value) if isinstance(value, str) else value
 
 
 def format_cn_date(d: date | datetime | None) -> str:

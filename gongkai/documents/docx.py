@@ -30,7 +30,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from gongkai.documents import format_cn_date
+from gongkai.documents import clean_text, format_cn_date
 
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"
@@ -276,7 +276,7 @@ def _node_text(node) -> str:
             parts.append("\u2028")
         else:
             parts.append(_node_text(child))
-    text = re.sub(r"[ \t\r\n\f]+", " ", "".join(parts))
+    text = re.sub(r"[ \t\r\n\f]+", " ", clean_text("".join(parts)))
     return "\n".join(line.strip() for line in text.split("\u2028")).strip()
 
 

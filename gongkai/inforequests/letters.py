@@ -43,7 +43,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from gongkai.documents import format_cn_date
+from gongkai.documents import clean_text, format_cn_date
 from gongkai.documents.docx import html_to_docx, to_bytes
 from gongkai.documents.pdf import html_to_pdf
 
@@ -431,11 +431,19 @@ def _cn(value) -> str:
     return format_cn_date(value)
 
 
+def _clean(value):
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
 def prepare_context(kind: str, context: dict) -> dict:
     """Normalise a letter context: titles, Chinese dates (``<key>_cn``), remedies, basis."""
     if kind not in KINDS:
         raise LetterError(f"未知的文书类型“{kind}”")
-    ctx = dict(context)
+    ctx = {k: _clean(v) for k, v in context.items()}
     agency = ctx.get("agency")
     ctx.setdefault("agency_name", getattr(agency, "name", "") or ctx.get("agency_name", ""))
     if not ctx["agency_name"]:
@@ -585,13 +593,17 @@ def context_for_event(event) -> dict:
         if isinstance(items, str):
             items = [s.strip() for s in items.splitlines() if s.strip()]
         ctx["items"] = items
-        ctx["amendment_respond_by"] = payload.get("respond_by")
+        # The organ sets the answer period (Art. 30); without one, the letter states the date the
+        # clock assumes (deadlines: amendment_response_workdays), so letter and clock agree.
+        ctx["amendment_respond_by"] = payload.get("respond_by") or _state_field(
+            req, "amendment_respond_by"
+        )
     elif kind == "consultation_started":
         ctx["consultee_name"] = payload.get("party", "")
         ctx["consultee_kind"] = payload.get("consultation_kind", "third_party")
     elif kind == "fee_notice_sent":
         ctx["fee"] = _fee_for_event(req, event, payload)
-        ctx["payment_due_on"] = _fee_payment_due(req)
+        ctx["payment_due_on"] = _state_field(req, "fee_payment_due_on")
     elif kind == "replied":
         ctx["outcome"] = payload.get("outcome") or req.outcome
         basis = payload.get("legal_basis") or ""
@@ -640,14 +652,16 @@ def _fee_for_event(req, event, payload) -> dict:
     return result.to_dict()
 
 
-def _fee_payment_due(req):
+def _state_field(req, name: str):
+    """One field of the case's current ClockState (None if the clock cannot be computed: the
+    letter then states the rule in words)."""
     from gongkai.inforequests.services import compute_state
 
     try:
         state = compute_state(req)
-    except Exception:  # noqa: BLE001 — the notice still states the 20-WD rule in words
+    except Exception:  # noqa: BLE001
         return None
-    return state.fee_payment_due_on if state else None
+    return getattr(state, name, None) if state else None
 
 
 def _history_dates(req, ctx: dict) -> None:

@@ -46,7 +46,7 @@ from .models import (
     Validity,
     WithheldGround,
 )
-from .text import html_to_text, replace_in_text_nodes, sanitise_body
+from .text import html_to_text, replace_in_text_nodes, sanitise_body, text_nodes
 
 PUBLICATION_WORKDAYS = 20  # Art. 26
 PUBLIC_MODES = (DisclosureMode.PROACTIVE, DisclosureMode.REDACTED)
@@ -644,6 +644,23 @@ def _scan_source(pub, att, text: str) -> list[PrivacyFinding]:
     return out
 
 
+def _body_texts(pub: Publication) -> list[str]:
+    """The flowing text and, if different, the text node by node (see ``text_nodes``)."""
+    nodes = text_nodes(pub.body)
+    return [pub.body_text] + ([nodes] if nodes and nodes != pub.body_text else [])
+
+
+def _scan_body(pub: Publication) -> list[PrivacyFinding]:
+    out: list[PrivacyFinding] = []
+    for text in _body_texts(pub):
+        found = _scan_source(pub, None, text)
+        if out:  # the node-by-node pass only adds values the flowing text hid
+            seen = {f.fingerprint for f in out}
+            found = [f for f in found if f.fingerprint not in seen]
+        out.extend(found)
+    return out
+
+
 def rescan(pub: Publication) -> list[PrivacyFinding]:
     """Re-run the guard on the body and every attachment; keeps waivers and mask history.
 
@@ -651,7 +668,7 @@ def rescan(pub: Publication) -> list[PrivacyFinding]:
     stays waived.
     """
     with transaction.atomic():
-        fresh: list[PrivacyFinding] = _scan_source(pub, None, pub.body_text)
+        fresh: list[PrivacyFinding] = _scan_body(pub)
         for att in pub.attachments.all():
             if att.extraction_error:
                 fresh.append(
@@ -712,15 +729,16 @@ def mask_finding(user, finding: PrivacyFinding) -> Publication:
         )
     matches = [
         f
-        for f in privacy.scan(pub.body_text)
+        for text in _body_texts(pub)
+        for f in privacy.scan(text)
         if _fingerprint(f.kind, f.matched) == finding.fingerprint
     ]
     if not matches:
         rescan(pub)
         raise PublicationError(_("正文已改变，请刷新后重试"), code="stale")
     body, n = pub.body, 0
-    for f in matches:
-        body, k = replace_in_text_nodes(body, f.matched, f.masked)
+    for matched, masked in {(f.matched, f.masked) for f in matches}:
+        body, k = replace_in_text_nodes(body, matched, masked)
         n += k
     if n == 0:
         raise PublicationError(
@@ -762,32 +780,48 @@ def waive_finding(user, finding: PrivacyFinding, reason: str) -> PrivacyFinding:
 
 def refresh_clock(qs=None, today: date | None = None) -> int:
     """Recompute ``publication_due_on`` and ``is_late`` (after calendar changes, and daily so
-    unpublished records turn late). Returns the number of rows changed."""
+    unpublished records turn late). Returns the number of rows changed.
+
+    Reads only the clock columns, computes each (formed_on, region) due date once, and writes
+    one UPDATE per distinct (due date, late) pair rather than one per row.
+    """
     today = today or _today()
     qs = Publication.objects.all() if qs is None else qs
-    changed = []
-    for pub in (
-        qs.select_related("agency")
-        .only(
-            "id",
-            "formed_on",
-            "publication_due_on",
-            "is_late",
-            "published_at",
-            "status",
-            "disclosure_mode",
-            "agency__region_code",
-        )
-        .iterator(chunk_size=2000)
+    due_cache: dict[tuple[date, str], date] = {}
+    groups: dict[tuple[date, bool], list[int]] = {}
+    rows = qs.order_by().values_list(
+        "id",
+        "formed_on",
+        "publication_due_on",
+        "is_late",
+        "published_at",
+        "status",
+        "disclosure_mode",
+        "agency__region_code",
+    )
+    for pk, formed_on, old_due, old_late, published_at, status, mode, region in rows.iterator(
+        chunk_size=5000
     ):
-        old = (pub.publication_due_on, pub.is_late)
-        pub.publication_due_on = due_date(pub.formed_on, pub.agency)
-        pub.is_late = _late(pub, today)
-        if (pub.publication_due_on, pub.is_late) != old:
-            changed.append(pub)
+        key = (formed_on, region or "")
+        due = due_cache.get(key)
+        if due is None:
+            due = due_cache[key] = workdays.add_workdays(
+                formed_on, PUBLICATION_WORKDAYS, region=region or ""
+            )
+        if published_at is not None:
+            late = timezone.localdate(published_at) > due
+        else:
+            late = status in PRE_PUBLICATION and mode in PUBLIC_MODES and today > due
+        if (due, late) != (old_due, old_late):
+            groups.setdefault((due, late), []).append(pk)
+    changed = 0
     # Only the two clock columns are written; published_at is untouched.
-    Publication.objects.bulk_update(changed, ["publication_due_on", "is_late"], batch_size=1000)
-    return len(changed)
+    for (due, late), ids in groups.items():
+        for i in range(0, len(ids), 900):
+            chunk = ids[i : i + 900]
+            Publication.objects.filter(pk__in=chunk).update(publication_due_on=due, is_late=late)
+            changed += len(chunk)
+    return changed
 
 
 def _on_calendar_changed(sender, years=None, **kwargs):

@@ -65,12 +65,14 @@ def snippet(original: str, words: list[str], size: int = SNIPPET_CHARS) -> SafeS
     if not spans:
         lo, hi = 0, min(len(original), size)
     else:
-        # Start a little before the span whose window covers the most matches.
-        best, best_n = spans[0][0], 0
+        # Start a little before the span whose window covers the most matches (two pointers).
+        best, best_n, j = spans[0][0], 0, 0
         for i, (s, _e) in enumerate(spans):
-            n = sum(1 for s2, _ in spans[i:] if s2 < s + size)
-            if n > best_n:
-                best, best_n = s, n
+            j = max(j, i)
+            while j < len(spans) and spans[j][0] < s + size:
+                j += 1
+            if j - i > best_n:
+                best, best_n = s, j - i
         lo = max(0, best - size // 5)
         hi = min(len(original), lo + size)
         lo = max(0, min(lo, hi - size))

@@ -36,13 +36,15 @@ def publication_model():
 
 
 def public_q() -> Q:
-    """Publications the public may see: published and proactively disclosed (or redacted)."""
+    """Publications the public may see: published and proactively disclosed (or redacted);
+    the same rule as gongkai.publications.selectors.public_publications."""
     return Q(status="published", disclosure_mode__in=["proactive", "redacted"])
 
 
 def public_publications():
-    model = publication_model()
-    return model.objects.filter(public_q())
+    from gongkai.publications.selectors import public_publications
+
+    return public_publications()
 
 
 def publication_year(p) -> int | None:
@@ -83,12 +85,12 @@ def sync(ids) -> int:
     return len(public)
 
 
-def rebuild(batch: int = 2000) -> int:
+def rebuild(batch: int = 2000, queryset=None) -> int:
     """Re-index every public publication and drop whatever else the index holds."""
     from . import backend, index_documents, remove
 
     seen: set[int] = set()
-    qs = public_publications().order_by("pk")
+    qs = (public_publications() if queryset is None else queryset).order_by("pk")
     last = 0
     while True:
         page = list(qs.filter(pk__gt=last)[:batch])

@@ -1,31 +1,34 @@
 """Text processing shared by both search backends (pure Python, no Django).
 
-Why this design
----------------
+Why this design (figures from bench/search_bench.py and the profiling notes in bench/README.md)
+-------------------------------------------------------------------------------------------
 Chinese has no spaces, and the portal must find *every* document that contains what a citizen
 typed, even one or two characters (Art. 24: search is a legal duty, so a missed document is a
-defect, not a ranking nuance). Segmentation alone cannot promise that: a word segmenter may cut
-"信息公开" differently inside a sentence than in the query. So each document is indexed as
+defect, not a ranking nuance). A word index cannot promise that: the segmenter may cut
+"信息公开" differently inside a sentence than in the query. So the index is **per character**:
 
-* character **bigrams** of every run of letters/digits, in order, with the run's last character
-  as a unigram after them (``"abc"`` → ``ab bc c``). Any substring of length ≥ 2 is then the
-  phrase of its bigrams, and any single character ``x`` occurs either as ``x?`` or as the final
-  ``x``: the prefix query ``x*`` finds it. Recall against substring truth is exact by
-  construction (on normalised text).
-* segmented **words** (rjieba ``cut_for_search``; ~20× faster than jieba with the same dictionary,
-  see bench/search_bench.py) appended after the bigrams, so a query word that the segmenter also
-  saw as a word in the document scores higher (bm25 counts it twice) — segmentation drives
-  ranking and query splitting, bigrams guarantee recall.
+* SQLite: each document field is stored as its normalised characters separated by spaces
+  (one ``str.join``, C speed), letters/digits as tokens and every run of punctuation as one
+  private-use separator token, so a phrase cannot match across "，". A query word is the
+  phrase of its characters: exact substring semantics for any length, recall 1.0 by
+  construction. Measured against a bigram index (every 2-character window plus segmented
+  words, the first design): 3,400 vs 2,200 inserts/s and p95 6 ms vs 111 ms (one-character
+  queries needed prefix scans over all bigrams starting with that character).
+* PostgreSQL: the tsvector holds each distinct character and bigram (no positions: phrase
+  positions are capped at 16,383 and 256 per lexeme, which would silently lose matches); the
+  GIN index finds documents with all of them, and ``strpos`` on the normalised text confirms
+  words of three or more characters.
 
-Queries are normalised the same way, split on spaces and punctuation, each run segmented into
-words (single characters glued to a neighbour), and every word must occur (AND).
+Segmentation (rjieba, ~20× faster than jieba with the same dictionary) splits a query into
+words that must all occur (AND), so "义务教育收费标准" also finds "义务教育阶段收费标准";
+single-character pieces are glued to a neighbour.
 
-Normalisation (documents and queries alike): NFKC (full-width → ASCII), case-fold, and
+Normalisation (documents and queries alike): NFKC (full-width → ASCII), lower case, and
 traditional → simplified with OpenCC's character table (``TSCharacters.txt`` of
-opencc-python-reimplemented). The character table maps one character to one character, so
-offsets line up for highlighting, and ``str.translate`` runs at C speed (OpenCC's phrase
-segmentation is ~2 MB/s, slower than indexing needs). Matching only needs both sides mapped
-the same way, which this guarantees.
+opencc-python-reimplemented). One character maps to one character, so offsets line up for
+highlighting; only letters and digits that change are rewritten (a regex finds them), so
+simplified text passes through at C speed. OpenCC's phrase segmentation (~2 MB/s) would be
+slower than indexing needs, and matching only needs both sides mapped the same way.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ MAX_QUERY_WORDS = 12
 
 
 @lru_cache(maxsize=1)
-def _table() -> dict[int, str]:
+def _table() -> dict[str, str]:
     import opencc
 
     t2s: dict[str, str] = {}
@@ -53,21 +56,37 @@ def _table() -> dict[int, str]:
         dst = dst.split()[0] if dst.split() else src
         if len(src) == 1 and len(dst) == 1 and src != dst:
             t2s[src] = dst
-    table: dict[int, str] = {}
+    table: dict[str, str] = {}
     for cp in range(0x20, 0x30000):
         if 0xD800 <= cp <= 0xDFFF:
             continue
         c = chr(cp)
         n = unicodedata.normalize("NFKC", c).lower()
         n = "".join(t2s.get(x, x) for x in n)
-        if n != c:
-            table[cp] = n
+        # Punctuation that stays punctuation separates words either way: leave it.
+        if n != c and (_WORD.search(c) or _WORD.search(n)):
+            table[c] = n
+    table[SEP] = " "  # the separator token never comes from text
     return table
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[list[str], list[str]]:
+    """``str.translate`` tables indexed by code point (a list: every lookup hits, which is
+    ~3× faster than a dict whose misses raise internally). The first normalises; the second
+    also turns every non-letter/digit into SEP, for the index text."""
+    norm = [chr(i) for i in range(0x10000)]
+    for c, n in _table().items():
+        if ord(c) < 0x10000:
+            norm[ord(c)] = n
+    index = [n if _RUN.fullmatch(n) else _GAPS.sub(SEP, n) for n in norm]
+    index[ord(SEP)] = SEP
+    return norm, index
 
 
 def normalise(text: str) -> str:
     """NFKC + lower case + traditional→simplified, character by character."""
-    return (text or "").translate(_table())
+    return (text or "").translate(_tables()[0])
 
 
 def normalise_aligned(text: str) -> tuple[str, list[int] | None]:
@@ -79,7 +98,7 @@ def normalise_aligned(text: str) -> tuple[str, list[int] | None]:
     out: list[str] = []
     offsets: list[int] = []
     for i, c in enumerate(text):
-        n = table.get(ord(c), c)
+        n = table.get(c, c)
         out.append(n)
         offsets.extend([i] * len(n))
     offsets.append(len(text))
@@ -87,15 +106,25 @@ def normalise_aligned(text: str) -> tuple[str, list[int] | None]:
 
 
 # Letters and digits (Unicode L*/N*) form runs; everything else separates. FTS5's unicode61
-# tokenizer uses the same classes, so a token we emit is never split again.
+# tokenizer uses the same classes (plus private-use characters, which SEP is).
 _RUN = re.compile(r"[^\W_]+")
+_WORD = re.compile(r"[^\W_]")
+_GAPS = re.compile(r"[\W_]+")
+SEP = "\ue000"
 
 
 def runs(norm: str) -> list[str]:
     return _RUN.findall(norm)
 
 
+def char_tokens(text: str) -> str:
+    """The FTS5 text of one field: normalised characters, space-separated, every other
+    character one SEP (two C-speed passes)."""
+    return " ".join((text or "").translate(_tables()[1]))
+
+
 def grams(norm: str) -> list[str]:
+    """Bigrams of every run, then its last character (PostgreSQL lexemes, with the runs' chars)."""
     out: list[str] = []
     for run in runs(norm):
         out.extend(run[i : i + 2] for i in range(len(run) - 1))
@@ -110,22 +139,10 @@ def _segmenter():
     return rjieba
 
 
-def words(norm: str) -> list[str]:
-    """Segmented words of 2+ characters (single characters are covered by the grams)."""
-    seg = _segmenter()
-    return [w for w in seg.cut_for_search(norm) if len(w) > 1 and _RUN.fullmatch(w)]
-
-
-def tokens(text: str) -> str:
-    """The index text of one field: bigrams in order, then words, space-separated."""
-    norm = normalise(text)
-    return " ".join(grams(norm) + words(norm))
-
-
 def distinct_tokens(text: str) -> set[str]:
-    """Bigrams, run-final unigrams, every character and the words: for PostgreSQL (no phrases)."""
+    """Every character and bigram of the letter/digit runs: the PostgreSQL lexemes."""
     norm = normalise(text)
-    out = set(grams(norm)) | set(words(norm))
+    out = set(grams(norm))
     for run in runs(norm):
         out.update(run)
     return out
@@ -178,14 +195,8 @@ def word_bigrams(word: str) -> list[str]:
 
 
 def fts5_expr(words: list[str]) -> str:
-    """FTS5 MATCH expression: each word a prefix (1 char) or a bigram phrase (2+ chars)."""
-    parts = []
-    for w in words:
-        if len(w) == 1:
-            parts.append(f'"{w}"*')
-        else:
-            parts.append('"' + " ".join(word_bigrams(w)) + '"')
-    return " AND ".join(parts)
+    """FTS5 MATCH expression: every word as the phrase of its characters."""
+    return " AND ".join('"' + " ".join(w) + '"' for w in words)
 
 
 def tsquery_literal(words: list[str], op: str = " & ") -> str:
@@ -197,21 +208,6 @@ def tsquery_literal(words: list[str], op: str = " & ") -> str:
             if t not in lexemes:
                 lexemes.append(t)
     return op.join(f"'{t}'" for t in lexemes)
-
-
-def tsvector_literal(title: str, body: str) -> str:
-    """A tsvector literal: title lexemes carry weight A (ranking's title boost), body ones D."""
-    t = distinct_tokens(title)
-    b = distinct_tokens(body)
-    parts = []
-    for lex in sorted(t | b):
-        pos = []
-        if lex in t:
-            pos.append("1A")
-        if lex in b:
-            pos.append("2")
-        parts.append(f"'{lex}':{','.join(pos)}")
-    return " ".join(parts)
 
 
 def lookup_key(s: str) -> str:

@@ -21,6 +21,7 @@ from .models import CheckBatch, CheckedReport
 SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FILES = 50
+MAX_BATCH_BYTES = 200 * 1024 * 1024
 # Up to this many files (and bytes) are checked while the request waits; more go to a task.
 SYNC_MAX_FILES = 8
 SYNC_MAX_BYTES = 8 * 1024 * 1024
@@ -59,7 +60,7 @@ def create_batch(user, agency, uploads) -> CheckBatch:
     Files that cannot be checked get an error row at once; the others keep their bytes until
     ``run_batch`` reads them."""
     batch = CheckBatch.objects.create(agency=agency, created_by=user)
-    rows = []
+    rows, total = [], 0
     for i, up in enumerate(uploads[:MAX_FILES], start=1):
         if isinstance(up, tuple):
             name, data = up
@@ -68,6 +69,12 @@ def create_batch(user, agency, uploads) -> CheckBatch:
             name, size, data = up.name, up.size, None
         name = PurePath(str(name)).name[:255] or _("（无文件名）")
         err = upload_error(name, size)
+        if not err and total + size > MAX_BATCH_BYTES:
+            err = _("本批文件总量超过 %(max)d MB，此文件未检查，请分批上传") % {
+                "max": MAX_BATCH_BYTES // 1024 // 1024
+            }
+        if not err:
+            total += size
         if not err and data is None:
             data = up.read()
         rows.append(
@@ -231,3 +238,49 @@ def highlight(text: str, findings: list[dict]) -> tuple[SafeString, set[int]]:
         pos = end
     out.append(escape(text[pos:]))
     return mark_safe("".join(out)), marked
+
+
+# --------------------------------------------------------------------------- platform reports
+
+
+def _version_html(version) -> str:
+    """A published report version as the HTML its print page shows (without the charts,
+    which the checker does not read)."""
+    from django.template.loader import render_to_string
+
+    from gongkai.annualreports.outputs import body_context, doc_from_version
+
+    ctx = body_context(doc_from_version(version), inline_svg=False)
+    ctx["charts_png"] = []
+    return render_to_string("annualreports/print.html", ctx)
+
+
+def published_versions(agency_ids, year: int) -> list:
+    """The newest published version of each report for ``year`` in the scope."""
+    try:
+        from gongkai.annualreports.models import ReportVersion
+    except ImportError:
+        return []
+    latest = {}
+    for v in (
+        ReportVersion.objects.filter(report__agency_id__in=agency_ids, report__year=year)
+        .select_related("report", "report__agency")
+        .order_by("report_id", "number")
+    ):
+        latest[v.report_id] = v
+    return sorted(latest.values(), key=lambda v: v.report.agency.path)
+
+
+def create_batch_from_platform(user, agency, agency_ids, year: int) -> CheckBatch | None:
+    """A batch of the reports for ``year`` published on this platform within the scope."""
+    uploads = []
+    for v in published_versions(agency_ids, year)[:MAX_FILES]:
+        name = _("%(a)s%(y)d年年度报告（第%(n)d版）.html") % {
+            "a": v.report.agency.name,
+            "y": year,
+            "n": v.number,
+        }
+        uploads.append((name, _version_html(v).encode()))
+    if not uploads:
+        return None
+    return create_batch(user, agency, uploads)

@@ -76,6 +76,12 @@ class ProblemList(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.status != ListStatus.CLOSED and self.due_on < timezone.localdate()
+
 
 class Problem(models.Model):
     problem_list = models.ForeignKey(ProblemList, on_delete=models.CASCADE, related_name="items")

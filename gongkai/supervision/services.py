@@ -6,6 +6,7 @@ and E7 (Arts. 52–53: the organ one level up orders failures corrected).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,9 @@ from gongkai.agencies.permissions import Action, can
 from .models import Category, ListStatus, Problem, ProblemList, ProblemStatus
 
 MAX_ITEMS = 200
+# Evidence links are shown to the addressee as links: only platform paths or web addresses
+# (never javascript: and the like).
+_SAFE_URL = re.compile(r"^(?:/(?!/)|https?://)\S*$", re.IGNORECASE)
 
 
 def _require(ok: bool) -> None:
@@ -58,7 +62,12 @@ def issue_problem_list(
         cat = it.get("category") or Category.OTHER
         if cat not in Category.values:
             raise ValidationError(_("问题类别无效。"))
-        clean.append((cat, desc, (it.get("evidence_url") or "").strip()[:500]))
+        url = (it.get("evidence_url") or "").strip()
+        if url and (len(url) > 500 or not _SAFE_URL.match(url)):
+            raise ValidationError(
+                _("佐证链接须为本平台内的路径（以“/”开头）或 http(s) 网址：%(u)s") % {"u": url[:80]}
+            )
+        clean.append((cat, desc, url))
     if not clean:
         raise ValidationError(_("问题清单至少要有一项问题。"))
     if len(clean) > MAX_ITEMS:

@@ -356,7 +356,19 @@ def answer(request, pk):
 def checker(request):
     agency = _supervising_agency(request)
     errors = []
-    if request.method == "POST":
+    year = timezone.localdate().year - 1
+    if request.method == "POST" and request.POST.get("platform_year"):
+        py = request.POST["platform_year"]
+        batch = None
+        if py.isdigit():
+            scope = selectors.supervised_scope(request.user, agency).values("pk")
+            batch = checking.create_batch_from_platform(request.user, agency, scope, int(py))
+        if batch is None:
+            errors.append(_("本平台上没有该年度已发布的年度报告。"))
+        else:
+            checking.start_batch(batch)
+            return redirect("supervision:checker_batch", pk=batch.pk)
+    elif request.method == "POST":
         files = request.FILES.getlist("files")
         if not files:
             errors.append(_("请选择要检查的年度报告文件。"))
@@ -378,6 +390,7 @@ def checker(request):
             "available": checking.checker_available(),
             "max_mb": checking.MAX_FILE_BYTES // 1024 // 1024,
             "max_files": checking.MAX_FILES,
+            "years": list(range(year, year - 6, -1)),
         },
     )
 

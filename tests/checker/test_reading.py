@@ -137,3 +137,38 @@ def test_late_publication():
     assert late and "2022-01-31" in late[0].message
     gov = check(text.replace("某县教育局", "某县人民政府"))
     assert not [x for x in gov.findings if x.code == "PUBLISHED-LATE"]  # governments: 31 March
+
+
+def test_empty_paragraph_cells_stay_blank():
+    html = (
+        "<html><body><div class='content'><p>某县人民政府2021年政府信息公开工作年度报告</p>"
+        "<p>三、收到和处理政府信息公开申请情况</p><table>"
+        "<tr><td colspan=3><p>一、本年新收政府信息公开申请数量</p></td><td><p>3</p></td><td><p></p></td>"
+        "<td><p>0</p></td><td><p>0</p></td><td><p>0</p></td><td><p>1</p></td><td><p>4</p></td></tr>"
+        "<tr><td colspan=3>二、上年结转政府信息公开申请数量</td><td>0</td><td>0</td><td>0</td><td>0</td>"
+        "<td>0</td><td>0</td><td>0</td></tr></table>"
+        "<p>四、政府信息公开行政复议、行政诉讼情况</p><p>主动公开 依申请公开 行政复议 行政诉讼 说明文字较长。</p>"
+        "</div></body></html>"
+    )
+    rep = check(html.encode(), name="r.html")
+    c = rep.cells
+    assert [
+        c.get(f"applications.new.{k}") for k in ("natural", "org_commercial", "org_other", "total")
+    ] == [3, None, 1, 4]
+
+
+def test_near_copy_of_previous_year():
+    from gongkai.checker import check as chk
+
+    body = "本机关认真贯彻落实《条例》，持续推进主动公开、依申请公开、政府信息管理和平台建设。" * 20
+    prev = chk(
+        f"某县教育局2020年政府信息公开工作年度报告\n一、总体情况\n{body}\n依申请公开 行政复议 诉讼",
+        name="2020.txt",
+    )
+    this = chk(
+        f"某县教育局2021年政府信息公开工作年度报告\n一、总体情况\n{body}\n依申请公开 行政复议 诉讼",
+        name="2021.txt",
+        previous=prev,
+    )
+    (f,) = [x for x in this.findings if x.code == "NEAR-COPY-PREVIOUS-YEAR"]
+    assert "2020.txt" in f.message and f.data["similarity"] > 0.9

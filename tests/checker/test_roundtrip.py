@@ -195,3 +195,17 @@ def test_label_variants_and_number_styles(seed, fk, style):
     rep = check(head + sep + tail, name="r.txt")
     assert (rep.format, rep.year) == (fk, year)
     assert {k: v for k, v in rep.cells.items() if get_format(fk).has_cell(k)} == cells
+
+
+@pytest.mark.parametrize("fk", ["2019", "2021"])
+def test_pdf_with_wrapped_labels_reads_back(fk):
+    # WeasyPrint (Noto CJK) → PDF → pdfplumber text: long labels wrap and the row's numbers
+    # land in the middle of them
+    weasyprint = pytest.importorskip("weasyprint")
+    rng = random.Random(3)
+    cells = sample_cells(fk, rng, zero=0.4)
+    title, year = title_for(fk, rng)
+    pdf = weasyprint.HTML(string=render_html(fk, cells, title=title)).write_pdf()
+    rep = check(pdf, name="r.pdf")
+    assert (rep.format, rep.year) == (fk, year)
+    assert {k: v for k, v in rep.cells.items() if get_format(fk).has_cell(k)} == cells

@@ -37,6 +37,11 @@ def test_receipt_and_amendment_letters_come_from_the_services(case, users):
     for t in (docx, pdf):
         assert "补正申请告知书" in t and "青山市教育局" in t and case.tracking_number in t
         assert "请写明年份" in t and "请写明学校名称" in t and "第三十条" in t
+    # no period given by the organ: the letter states the date the clock assumes
+    from gongkai.documents import format_cn_date
+
+    due = services.compute_state(case).amendment_respond_by
+    assert f"于{format_cn_date(due)}前" in docx
     # file names are not guessable from the tracking number alone
     assert len(letter.pdf.name.rsplit("-", 1)[-1]) >= 16
 
@@ -127,3 +132,20 @@ def test_disclosed_reply_keeps_the_staff_remark(case, users):
     services.reply(case, users["clerk"], outcome="disclosed", reasons="请于工作日到本机关一楼领取")
     docx, _ = _texts(_only(case, "reply"))
     assert "第三十六条第（二）项" in docx and "请于工作日到本机关一楼领取。" in docx
+
+
+@pytest.mark.django_db
+def test_letters_command_fills_in_missing_letters(case, users):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Letter.objects.all().delete()
+    out = StringIO()
+    call_command("letters", "--check", stdout=out)
+    assert "缺少文书的办理记录：1" in out.getvalue()  # the receipt
+    call_command("letters", stdout=StringIO())
+    assert Letter.objects.filter(request=case, kind="receipt").count() == 1
+    out = StringIO()
+    call_command("letters", "--check", stdout=out)
+    assert "：0" in out.getvalue()

@@ -2,12 +2,15 @@
 content: agency name, tracking number, the article relied on and, for replies, the remedies."""
 
 import io
+import re
 from datetime import date
 from types import SimpleNamespace as NS
 
 import pypdf
 import pytest
 from docx import Document
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gongkai.documents.docx import document_text
 from gongkai.inforequests import letters as L
@@ -233,3 +236,29 @@ def test_reconsideration_body_follows_the_agency_tree():
         parent=NS(name="松林县人民政府", kind="government", parent=CITY),
     )
     assert L.reconsideration_body(township) == "松林县人民政府"
+
+
+# Applicants type anything: control characters, surrogates, markup, very long lines. Letters
+# must still render and carry their text (minus what XML cannot hold).
+_any_text = st.text(min_size=1, max_size=300)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(description=_any_text, reasons=_any_text, name=_any_text)
+def test_any_user_text_renders(description, reasons, name):
+    from gongkai.documents import clean_text
+
+    docx, pdf = L.render_letter(
+        "reply",
+        {
+            **BASE,
+            "outcome": "withheld.process_information",
+            "description": description,
+            "reasons": reasons,
+            "applicant_name": name,
+        },
+    )
+    assert pdf.startswith(b"%PDF-")
+    text = re.sub(r"\s+", "", document_text(docx))
+    for value in (description, reasons, name):
+        assert re.sub(r"\s+", "", clean_text(value)) in text

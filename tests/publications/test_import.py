@@ -113,3 +113,14 @@ def test_upload_page(as_user, demo):
     r = c.post(url, {"file": _file(CSV, "old.csv")})
     page = r.content.decode()
     assert r.status_code == 200 and "导入 3 条" in page and "缺少发布日期" in page
+
+
+def test_row_limit_and_chunks(demo, monkeypatch):
+    from gongkai.publications import importer
+
+    monkeypatch.setattr(importer, "MAX_ROWS", 5)
+    monkeypatch.setattr(importer, "CHUNK", 2)
+    rows = [{"名称": f"文件{i}", "发布日期": "2024-01-02"} for i in range(8)]
+    r = importer.import_rows(rows, demo["青山市:教育局"])
+    assert r.imported == 5 and r.total == 5
+    assert r.errors == [{"row": 7, "message": "超过单次导入上限5行，其余未导入"}]

@@ -245,3 +245,48 @@ def test_problem_list_prefilled_from_checker_findings(as_user, demo):
     # the report page offers it; another city's supervisor cannot pull these findings
     page = c.get(reverse("supervision:checker_report", args=[row.batch_id, row.pk]))
     assert f'name="report" value="{row.pk}"' in page.content.decode()
+
+
+def test_check_reports_published_on_the_platform(as_user, users, demo):
+    pytest.importorskip("gongkai.checker")
+    ad = pytest.importorskip("gongkai.annualreports.demo")
+    from gongkai.annualreports import services as ar
+    from gongkai.annualreports.models import AnnualReport
+
+    ad.build(demo)
+    report = AnnualReport.objects.get()
+    report.status = "reviewed"
+    report.save()
+    ar.publish(users["head"], report)
+    c = as_user("supervisor")
+    r = c.post(reverse("supervision:checker"), {"platform_year": str(report.year)})
+    batch = CheckBatch.objects.get()
+    assert r["Location"] == reverse("supervision:checker_batch", args=[batch.pk])
+    (row,) = batch.reports.all()
+    assert not row.error and row.result["agency"] == "青山市教育局"
+    assert row.result["year"] == report.year and row.result["format"] == "2021"
+    # none for a year without published reports; a 白水市 supervisor does not get 青山市's
+    r = c.post(reverse("supervision:checker"), {"platform_year": "2001"})
+    assert "没有该年度已发布的年度报告" in r.content.decode()
+    from django.contrib.auth import get_user_model
+
+    from gongkai.agencies.models import Membership
+
+    other = get_user_model().objects.create_user("baishui")
+    Membership.objects.create(user=other, agency=demo["白水市"], role="supervisor")
+    c.force_login(other)
+    r = c.post(reverse("supervision:checker"), {"platform_year": str(report.year)})
+    assert "没有该年度已发布的年度报告" in r.content.decode()
+    assert CheckBatch.objects.count() == 1
+
+
+def test_batch_size_cap_gives_error_rows(as_user, demo, monkeypatch):
+    from gongkai.supervision import checking
+
+    monkeypatch.setattr(checking, "MAX_BATCH_BYTES", 1500)
+    c = as_user("supervisor")
+    files = [SimpleUploadedFile(f"r{i}.txt", b"x" * 1000) for i in range(3)]
+    _upload(c, files)
+    rows = list(CheckBatch.objects.get().reports.order_by("position"))
+    assert "总量超过" not in rows[0].error
+    assert all("总量超过" in r.error for r in rows[1:])

@@ -207,3 +207,35 @@ def test_dashboard_widgets(users, demo):
     assert w and w["url"] == reverse("supervision:received") and "1" in str(w["stat"])
     w = dashboard_widget(users["supervisor"], demo["青山市"])
     assert w["url"] == reverse("supervision:index") and "1个机关" in str(w["text"])
+
+
+@pytest.mark.parametrize(
+    "url,ok",
+    [
+        ("javascript:alert(1)", False),
+        ("//evil.example/x", False),
+        ("data:text/html,x", False),
+        ("/staff/requests/ledger/?agency=3", True),
+        ("https://www.example.gov.cn/a", True),
+    ],
+)
+def test_evidence_links_must_be_safe(users, demo, url, ok):
+    items = [{"category": "other", "description": "x", "evidence_url": url}]
+    if ok:
+        assert _issue(users, demo, items=items).items.get().evidence_url == url
+    else:
+        with pytest.raises(ValidationError):
+            _issue(users, demo, items=items)
+        assert not ProblemList.objects.exists()
+
+
+def test_overdue_lists_are_flagged(as_user, users, demo):
+    plist = _issue(users, demo)
+    ProblemList.objects.filter(pk=plist.pk).update(
+        issued_on=timezone.localdate() - timedelta(days=30),
+        due_on=timezone.localdate() - timedelta(days=1),
+    )
+    assert ProblemList.objects.get(pk=plist.pk).is_overdue
+    assert "已逾期" in as_user("head").get(reverse("supervision:received")).content.decode()
+    ProblemList.objects.filter(pk=plist.pk).update(status="closed")
+    assert not ProblemList.objects.get(pk=plist.pk).is_overdue

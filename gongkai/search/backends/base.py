@@ -6,8 +6,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 # Counting every match of a one-character query over millions of documents costs more than the
-# page itself; beyond this many the portal shows "N+" (the first pages are still exact).
-COUNT_CAP = 10_000
+# page itself; beyond this many the portal shows "N+" and pages stop there.
+COUNT_CAP = 5_000
+# Relevance ranking (bm25 / ts_rank with title boost and recency) is computed for result sets
+# up to this size. A broader query (a single common character, say) lists documents whose
+# title contains the query first, newest first, then the others newest first: ranking every
+# one of 100,000 matches would cost seconds and tell the reader nothing.
+RANK_CAP = 1_000
 # Ranking weights: a match in the title counts this many times a body match (title boost);
 # recency multiplies relevance by 1 + RECENCY/(1 + age in years): up to ×1.5 for today's
 # documents, ×1.1 for four-year-old ones, so it orders similar matches without burying an

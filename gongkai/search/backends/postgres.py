@@ -1,16 +1,17 @@
-"""PostgreSQL backend: one table with a ``tsvector`` (GIN index) and the normalised text.
+"""PostgreSQL backend: one table with ``tsvector`` columns (GIN indexes) and normalised text.
 
-The tsvector holds each distinct character, bigram and segmented word of title (weight A,
-the title boost) and body (weight D) without positions: PostgreSQL keeps at most 256
-positions per lexeme and none past 16,383, so phrase operators would silently miss matches in
-long documents. The GIN index finds candidates containing all the bigrams; ``strpos`` on the
-normalised text then confirms the exact substring, so recall stays exact.
+``tsv`` holds each distinct character and bigram of title and body, ``ttsv`` those of the
+title alone (title tier of broad queries), both without positions: PostgreSQL keeps at most
+256 positions per lexeme and none past 16,383, so phrase operators would silently miss
+matches in long documents. The GIN index finds the documents holding every character/bigram;
+``strpos`` on the normalised text then confirms words of three or more characters (a bigram
+or a character lexeme is already exact), so recall stays exact.
 """
 
 from __future__ import annotations
 
 from .. import text
-from .base import COUNT_CAP, RECENCY, YEAR_SECONDS, Filters, Row, chunks
+from .base import COUNT_CAP, RANK_CAP, RECENCY, TITLE_WEIGHT, YEAR_SECONDS, Filters, Row, chunks
 
 CREATE = [
     """CREATE TABLE IF NOT EXISTS search_entry (
@@ -25,10 +26,14 @@ CREATE = [
         document_number text NOT NULL DEFAULT '',
         index_key text NOT NULL DEFAULT '',
         docno_key text NOT NULL DEFAULT '',
+        title_norm text NOT NULL DEFAULT '',
         norm text NOT NULL,
+        ttsv tsvector NOT NULL,
         tsv tsvector NOT NULL
     )""",
     "CREATE INDEX IF NOT EXISTS search_entry_tsv ON search_entry USING gin (tsv)",
+    "CREATE INDEX IF NOT EXISTS search_entry_ttsv ON search_entry USING gin (ttsv)",
+    "CREATE INDEX IF NOT EXISTS search_entry_published ON search_entry (published_at)",
     "CREATE INDEX IF NOT EXISTS search_entry_index_key ON search_entry (index_key)",
     "CREATE INDEX IF NOT EXISTS search_entry_docno_key ON search_entry (docno_key)",
     "CREATE INDEX IF NOT EXISTS search_entry_agency ON search_entry (agency_id)",
@@ -36,10 +41,14 @@ CREATE = [
 ]
 DROP = ["DROP TABLE IF EXISTS search_entry"]
 
-# ts_rank weights {D, C, B, A}: title lexemes (A) count 10× body lexemes (D). The rank uses
-# the OR of the lexemes: ts_rank's AND formula scores position distances, and positions here
-# only mark title (1) versus body (2).
-WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
+RECENCY_SQL = (
+    f"(1.0 + {RECENCY} / (1.0 + greatest(0, extract(epoch FROM now()"
+    f" - coalesce(published_at, 'epoch'))) / {YEAR_SECONDS}.0))"
+)
+
+
+def _literal(tokens: set[str]) -> str:
+    return " ".join(f"'{t}'" for t in sorted(tokens))
 
 
 class PostgresBackend:
@@ -49,8 +58,14 @@ class PostgresBackend:
         self.connection = connection
 
     def index(self, docs) -> int:
+        return self.write(self.prepare(docs))
+
+    @staticmethod
+    def prepare(docs):
+        """Rows to write (pure Python, no database: may run in another thread)."""
         rows = []
         for d in docs:
+            heading = text.normalise(d.heading)
             rows.append(
                 (
                     d.id,
@@ -64,23 +79,30 @@ class PostgresBackend:
                     d.document_number or "",
                     text.lookup_key(d.index_number) if d.index_number else "",
                     text.lookup_key(d.document_number) if d.document_number else "",
-                    text.normalise(d.heading) + "\n" + text.normalise(d.body_text),
-                    text.tsvector_literal(d.heading, d.body_text),
+                    heading,
+                    heading + "\n" + text.normalise(d.body_text),
+                    _literal(text.distinct_tokens(d.heading)),
+                    _literal(text.distinct_tokens(d.heading) | text.distinct_tokens(d.body_text)),
                 )
             )
+        return rows
+
+    def write(self, rows) -> int:
         if not rows:
             return 0
         with self.connection.cursor() as c:
             c.executemany(
                 "INSERT INTO search_entry (id, agency_id, column_id, year, published_at, title,"
-                " body_text, index_number, document_number, index_key, docno_key, norm, tsv)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::tsvector)"
+                " body_text, index_number, document_number, index_key, docno_key, title_norm,"
+                " norm, ttsv, tsv) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
+                " %s::tsvector, %s::tsvector)"
                 " ON CONFLICT (id) DO UPDATE SET agency_id = EXCLUDED.agency_id,"
                 " column_id = EXCLUDED.column_id, year = EXCLUDED.year,"
                 " published_at = EXCLUDED.published_at, title = EXCLUDED.title,"
                 " body_text = EXCLUDED.body_text, index_number = EXCLUDED.index_number,"
                 " document_number = EXCLUDED.document_number, index_key = EXCLUDED.index_key,"
-                " docno_key = EXCLUDED.docno_key, norm = EXCLUDED.norm, tsv = EXCLUDED.tsv",
+                " docno_key = EXCLUDED.docno_key, title_norm = EXCLUDED.title_norm,"
+                " norm = EXCLUDED.norm, ttsv = EXCLUDED.ttsv, tsv = EXCLUDED.tsv",
                 rows,
             )
         return len(rows)
@@ -103,12 +125,13 @@ class PostgresBackend:
             c.execute("SELECT count(*) FROM search_entry")
             return c.fetchone()[0]
 
-    def _where(self, words, f: Filters) -> tuple[str, list]:
-        sql = "tsv @@ %s::tsquery"
+    def _where(self, words, f: Filters, title: bool = False) -> tuple[str, list]:
+        col, normcol = ("ttsv", "title_norm") if title else ("tsv", "norm")
+        sql = f"{col} @@ %s::tsquery"
         params: list = [text.tsquery_literal(words)]
         for w in words:
-            if len(w) > 1:
-                sql += " AND strpos(norm, %s) > 0"
+            if len(w) > 2:
+                sql += f" AND strpos({normcol}, %s) > 0"
                 params.append(w)
         if f.agency_ids is not None:
             sql += " AND agency_id = ANY(%s)"
@@ -121,25 +144,69 @@ class PostgresBackend:
             params.append(f.year)
         return sql, params
 
+    def _title_cond(self, words) -> tuple[str, list]:
+        sql = "(ttsv @@ %s::tsquery"
+        params: list = [text.tsquery_literal(words)]
+        for w in words:
+            if len(w) > 2:
+                sql += " AND strpos(title_norm, %s) > 0"
+                params.append(w)
+        return sql + ")", params
+
+    def _count(self, c, where, params, cap) -> int:
+        c.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM search_entry WHERE {where} LIMIT %s) s",
+            [*params, cap],
+        )
+        return c.fetchone()[0]
+
+    def _ids(self, c, where, params, limit, offset) -> list[int]:
+        c.execute(
+            f"SELECT id FROM search_entry WHERE {where}"
+            " ORDER BY published_at DESC NULLS LAST, id DESC LIMIT %s OFFSET %s",
+            [*params, limit, offset],
+        )
+        return [r[0] for r in c.fetchall()]
+
     def search(self, words, f: Filters, limit: int, offset: int):
         where, params = self._where(words, f)
+        tcond, tparams = self._title_cond(words)
         with self.connection.cursor() as c:
-            c.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM search_entry WHERE {where} LIMIT %s) s",
-                [*params, COUNT_CAP + 1],
-            )
-            total = c.fetchone()[0]
+            total = self._count(c, where, params, COUNT_CAP + 1)
             if not total:
                 return [], 0, True
-            c.execute(
-                f"SELECT id, ts_rank('{WEIGHTS}', tsv, %s::tsquery) * (1.0 + {RECENCY} / (1.0 +"
-                " greatest(0, extract(epoch FROM now() - coalesce(published_at, 'epoch')))"
-                f" / {YEAR_SECONDS}.0)) AS score FROM search_entry WHERE {where}"
-                " ORDER BY score DESC, id DESC LIMIT %s OFFSET %s",
-                [text.tsquery_literal(words, " | "), *params, limit, offset],
-            )
-            ranked = [(r[0], float(r[1])) for r in c.fetchall()]
+            if total <= RANK_CAP:
+                c.execute(
+                    f"SELECT id, ({TITLE_WEIGHT} * ({tcond})::int"
+                    f" + ts_rank(tsv, %s::tsquery)) * {RECENCY_SQL} AS score"
+                    f" FROM search_entry WHERE {where}"
+                    " ORDER BY score DESC, id DESC LIMIT %s OFFSET %s",
+                    [*tparams, text.tsquery_literal(words, " | "), *params, limit, offset],
+                )
+                return [(r[0], float(r[1])) for r in c.fetchall()], total, True
+            # Broad query: title matches newest first, then the rest newest first.
+            twhere, twparams = self._where(words, f, title=True)
+            ntitle = self._count(c, twhere, twparams, COUNT_CAP)
+            out: list[int] = []
+            if offset < ntitle:
+                out = self._ids(c, twhere, twparams, limit, offset)
+            if len(out) < limit:
+                out += self._ids(
+                    c,
+                    f"{where} AND NOT {tcond}",
+                    [*params, *tparams],
+                    limit - len(out),
+                    max(0, offset - ntitle),
+                )
+        ranked = [(i, -float(offset + k)) for k, i in enumerate(out)]
         return ranked, min(total, COUNT_CAP), total <= COUNT_CAP
+
+    def match_ids(self, words, f: Filters) -> set[int]:
+        """Every matching id, unranked (recall measurement, tests)."""
+        where, params = self._where(words, f)
+        with self.connection.cursor() as c:
+            c.execute(f"SELECT id FROM search_entry WHERE {where}", params)
+            return {r[0] for r in c.fetchall()}
 
     def exact(self, key: str, f: Filters) -> list[int]:
         sql = "SELECT id FROM search_entry WHERE (index_key = %s OR docno_key = %s)"

@@ -14,6 +14,7 @@ import time
 from .. import text
 from .base import (
     COUNT_CAP,
+    RANK_CAP,
     RECENCY,
     TITLE_WEIGHT,
     YEAR_SECONDS,
@@ -67,6 +68,11 @@ class SQLiteBackend:
 
     # -- writes ---------------------------------------------------------------------------
     def index(self, docs) -> int:
+        return self.write(self.prepare(docs))
+
+    @staticmethod
+    def prepare(docs):
+        """Rows to write (pure Python, no database: may run in another thread)."""
         entries, fts = [], []
         for d in docs:
             entries.append(
@@ -87,11 +93,15 @@ class SQLiteBackend:
             fts.append(
                 (
                     d.id,
-                    text.tokens(d.heading),
-                    text.tokens(d.body_text),
+                    text.char_tokens(d.heading),
+                    text.char_tokens(d.body_text),
                     facets(d.agency_id, d.column_id, d.year),
                 )
             )
+        return entries, fts
+
+    def write(self, prepared) -> int:
+        entries, fts = prepared
         if not entries:
             return 0
         with self.connection.cursor() as c:
@@ -130,8 +140,8 @@ class SQLiteBackend:
             return c.fetchone()[0]
 
     # -- reads ----------------------------------------------------------------------------
-    def _match(self, words, f: Filters) -> tuple[str, str, list]:
-        expr = "{title body}: (" + text.fts5_expr(words) + ")"
+    def _match(self, words, f: Filters, column: str = "{title body}") -> tuple[str, str, list]:
+        expr = column + ": (" + text.fts5_expr(words) + ")"
         where, params = "", []
         if f.agency_ids is not None:
             ids = sorted({int(a) for a in f.agency_ids})
@@ -146,31 +156,78 @@ class SQLiteBackend:
             expr += f" AND facets: yr{int(f.year)}"
         return expr, where, params
 
+    def _ids(self, c, expr, where, params, limit, offset) -> list[int]:
+        """Matching ids, newest (highest rowid) first; FTS5 streams this order."""
+        if where:
+            c.execute(
+                "SELECT search_fts.rowid FROM search_fts JOIN search_entry e"
+                f" ON e.id = search_fts.rowid WHERE search_fts MATCH %s{where}"
+                " ORDER BY search_fts.rowid DESC LIMIT %s OFFSET %s",
+                [expr, *params, limit, offset],
+            )
+        else:
+            c.execute(
+                "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
+                " ORDER BY rowid DESC LIMIT %s OFFSET %s",
+                [expr, limit, offset],
+            )
+        return [r[0] for r in c.fetchall()]
+
+    def _count(self, c, expr, where, params, cap) -> int:
+        join = " JOIN search_entry e ON e.id = search_fts.rowid" if where else ""
+        c.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM search_fts{join}"
+            f" WHERE search_fts MATCH %s{where} LIMIT %s)",
+            [expr, *params, cap],
+        )
+        return c.fetchone()[0]
+
     def search(self, words, f: Filters, limit: int, offset: int):
         expr, where, wparams = self._match(words, f)
         now = int(time.time())
         with self.connection.cursor() as c:
-            c.execute(
-                "SELECT count(*) FROM (SELECT 1 FROM search_fts JOIN search_entry e"
-                f" ON e.id = search_fts.rowid WHERE search_fts MATCH %s{where} LIMIT %s)",
-                [expr, *wparams, COUNT_CAP + 1],
-            )
-            total = c.fetchone()[0]
+            total = self._count(c, expr, where, wparams, COUNT_CAP + 1)
             if not total:
                 return [], 0, True
-            c.execute(
+            if total <= RANK_CAP:
                 # bm25 saturates term frequency after applying column weights, so the title
                 # boost is applied outside: TITLE_WEIGHT × title bm25 + body bm25.
-                f"SELECT e.id, -({TITLE_WEIGHT} * bm25(search_fts, 1.0, 0.0, 0.0)"
-                " + bm25(search_fts, 0.0, 1.0, 0.0))"
-                f" * (1.0 + {RECENCY} / (1.0 + max(0, %s - coalesce(e.published_at, 0)) / {YEAR_SECONDS}.0))"
-                " AS score FROM search_fts JOIN search_entry e ON e.id = search_fts.rowid"
-                f" WHERE search_fts MATCH %s{where} ORDER BY score DESC, e.id DESC"
-                " LIMIT %s OFFSET %s",
-                [now, expr, *wparams, limit, offset],
-            )
-            ranked = [(r[0], float(r[1])) for r in c.fetchall()]
+                c.execute(
+                    f"SELECT e.id, -({TITLE_WEIGHT} * bm25(search_fts, 1.0, 0.0, 0.0)"
+                    " + bm25(search_fts, 0.0, 1.0, 0.0))"
+                    f" * (1.0 + {RECENCY} / (1.0 + max(0, %s - coalesce(e.published_at, 0))"
+                    f" / {YEAR_SECONDS}.0)) AS score"
+                    " FROM search_fts JOIN search_entry e ON e.id = search_fts.rowid"
+                    f" WHERE search_fts MATCH %s{where} ORDER BY score DESC, e.id DESC"
+                    " LIMIT %s OFFSET %s",
+                    [now, expr, *wparams, limit, offset],
+                )
+                ranked = [(r[0], float(r[1])) for r in c.fetchall()]
+                return ranked, total, True
+            # Broad query: title matches newest first, then the rest newest first.
+            texpr, _, _ = self._match(words, f, column="{title}")
+            ntitle = self._count(c, texpr, where, wparams, COUNT_CAP)
+            out: list[int] = []
+            if offset < ntitle:
+                out = self._ids(c, texpr, where, wparams, limit, offset)
+            if len(out) < limit:
+                bexpr = f"({expr}) NOT ({{title}}: ({text.fts5_expr(words)}))"
+                out += self._ids(
+                    c, bexpr, where, wparams, limit - len(out), max(0, offset - ntitle)
+                )
+        ranked = [(i, -float(offset + k)) for k, i in enumerate(out)]
         return ranked, min(total, COUNT_CAP), total <= COUNT_CAP
+
+    def match_ids(self, words, f: Filters) -> set[int]:
+        """Every matching id, unranked (recall measurement, tests)."""
+        expr, where, params = self._match(words, f)
+        with self.connection.cursor() as c:
+            c.execute(
+                "SELECT e.id FROM search_fts JOIN search_entry e ON e.id = search_fts.rowid"
+                f" WHERE search_fts MATCH %s{where}",
+                [expr, *params],
+            )
+            return {r[0] for r in c.fetchall()}
 
     def exact(self, key: str, f: Filters) -> list[int]:
         sql = "SELECT id FROM search_entry e WHERE (index_key = %s OR docno_key = %s)"

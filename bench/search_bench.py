@@ -1,0 +1,305 @@
+"""Search benchmark: SQLite FTS5 and PostgreSQL against a LIKE scan, in one run.
+
+    python bench/search_bench.py                      # 20,000 documents, both databases
+    python bench/search_bench.py --n 200000           # larger
+    python bench/search_bench.py --backends sqlite    # SQLite only
+
+Prints, per database: indexing rate (documents/s, target ≥ 2,000), search latency p50/p95
+(target p95 ≤ 50 ms) against a ``LIKE '%q%'`` scan over the same rows in the same run (target
+≥ 100× faster), and recall against substring truth computed in Python over the normalised
+text for 1-, 2- and 4-character queries and traditional-character queries (target ≥ 0.99).
+PostgreSQL runs in a throwaway loopback cluster (tests/pgcluster.py). Documents come from
+bench/gen_documents.py (cached under var/bench/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def pct(values, p):
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    k = max(0, min(len(values) - 1, round(p / 100 * (len(values) - 1))))
+    return values[k]
+
+
+def docs_file(n: int, seed: int) -> Path:
+    path = ROOT / "var" / "bench" / f"docs-{n}-{seed}.jsonl"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "bench" / "gen_documents.py"),
+                "--n",
+                str(n),
+                "--seed",
+                str(seed),
+                "--out",
+                str(tmp),
+            ],
+            check=True,
+        )
+        tmp.rename(path)
+    return path
+
+
+def make_queries(texts: list[str], count: int, seed: int) -> dict[str, list[str]]:
+    """Deterministic queries sampled from the corpus itself (so they have matches)."""
+    import opencc
+
+    from gongkai.search import text
+
+    s2t = opencc.OpenCC("s2t").convert
+    rnd = random.Random(seed)
+    out: dict[str, list[str]] = {"1-char": [], "2-char": [], "4-char": [], "traditional": []}
+    while min(len(v) for v in out.values()) < count:
+        t = rnd.choice(texts)
+        runs = [
+            r for r in text.runs(t) if len(r) >= 4 and all("\u4e00" <= c <= "\u9fff" for c in r)
+        ]
+        if not runs:
+            continue
+        r = rnd.choice(runs)
+        for key, length in (("1-char", 1), ("2-char", 2), ("4-char", 4)):
+            k = rnd.randrange(len(r) - length + 1)
+            if len(out[key]) < count:
+                out[key].append(r[k : k + length])
+        k = rnd.randrange(len(r) - 3)
+        trad = s2t(r[k : k + rnd.choice([2, 4])])
+        if trad != text.normalise(trad) and len(out["traditional"]) < count:
+            out["traditional"].append(trad)
+    return out
+
+
+def worker(args) -> None:
+    """Runs inside one database configuration; prints one JSON line of figures."""
+    if args.backend == "sqlite":
+        tmp = tempfile.mkdtemp(prefix="gongkai-bench-")
+        os.environ["GONGKAI_VAR_DIR"] = tmp
+        os.environ["GONGKAI_SQLITE_PATH"] = os.path.join(tmp, "bench.sqlite3")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
+    import django
+
+    django.setup()
+    from datetime import datetime
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from gongkai import search
+    from gongkai.search import SearchDoc, text
+    from gongkai.search.backends.base import Filters
+
+    call_command("migrate", "search", verbosity=0)
+    b = search.backend()
+    b.clear()
+    docs = []
+    with open(args.docs, encoding="utf-8") as fh:
+        for line in fh:
+            d = json.loads(line)
+            d["published_at"] = datetime.fromisoformat(d["published_at"])
+            docs.append(SearchDoc(**d))
+    t0 = time.perf_counter()
+    search.index_documents(docs)
+    index_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    b.optimize()
+    optimize_s = time.perf_counter() - t0
+
+    norm = [text.normalise(d.heading) + "\n" + text.normalise(d.body_text) for d in docs]
+    queries = make_queries(norm, args.queries, args.seed)
+
+    # Latency: the portal's call (page of 10 with total, highlights and snippets).
+    lat: dict[str, list[float]] = {}
+    for key, qs in queries.items():
+        for q in qs:
+            t0 = time.perf_counter()
+            search.query(q, limit=10)
+            lat.setdefault(key, []).append((time.perf_counter() - t0) * 1000)
+    # Words a citizen would type.
+    words = [
+        "义务教育",
+        "最低生活保障",
+        "行政许可",
+        "收费标准",
+        "应急预案",
+        "营商环境",
+        "政府信息公开",
+        "老旧小区改造",
+        "青山市教育局",
+        "公务员考试录用",
+    ]
+    for q in words:
+        t0 = time.perf_counter()
+        search.query(q, limit=10)
+        lat.setdefault("words", []).append((time.perf_counter() - t0) * 1000)
+    for q in words[:5]:
+        t0 = time.perf_counter()
+        search.query(q, limit=10, agency_ids=[1, 2, 3], year=2020)
+        lat.setdefault("filtered", []).append((time.perf_counter() - t0) * 1000)
+    all_lat = [v for vs in lat.values() for v in vs]
+
+    # LIKE baseline: the page (10 newest) and the count, as a naive portal would do.
+    like_q = [q for key in queries for q in queries[key][: max(1, args.like_queries // 4)]]
+    like = []
+    with connection.cursor() as c:
+        for q in like_q:
+            t0 = time.perf_counter()
+            pat = f"%{q}%"
+            c.execute(
+                "SELECT id FROM search_entry WHERE title LIKE %s OR body_text LIKE %s"
+                " ORDER BY published_at DESC LIMIT 10",
+                [pat, pat],
+            )
+            c.fetchall()
+            c.execute(
+                "SELECT count(*) FROM search_entry WHERE title LIKE %s OR body_text LIKE %s",
+                [pat, pat],
+            )
+            c.fetchone()
+            like.append((time.perf_counter() - t0) * 1000)
+
+    # Recall and precision against substring truth over the normalised text.
+    recall = {}
+    for key, qs in queries.items():
+        found = relevant = hits = wrong = 0
+        worst = 1.0
+        for q in qs[: args.recall_queries]:
+            parsed = text.parse_query(q)
+            truth = {d.id for d, t in zip(docs, norm, strict=True) if text.normalise(q) in t}
+            got = b.match_ids(parsed.words, Filters())
+            found += len(got & truth)
+            relevant += len(truth)
+            hits += len(got)
+            wrong += len(
+                got
+                - {
+                    d.id
+                    for d, t in zip(docs, norm, strict=True)
+                    if all(w in t for w in parsed.words)
+                }
+            )
+            if truth:
+                worst = min(worst, len(got & truth) / len(truth))
+        recall[key] = {
+            "recall": found / relevant if relevant else 1.0,
+            "worst_query": worst,
+            "truth_docs": relevant,
+            "false_hits": wrong,
+        }
+    print(
+        json.dumps(
+            {
+                "backend": args.backend,
+                "n": len(docs),
+                "index_docs_per_s": len(docs) / index_s,
+                "index_s": index_s,
+                "optimize_s": optimize_s,
+                "lat": {
+                    k: {"p50": pct(v, 50), "p95": pct(v, 95), "max": max(v), "n": len(v)}
+                    for k, v in lat.items()
+                },
+                "search_p50": pct(all_lat, 50),
+                "search_p95": pct(all_lat, 95),
+                "like_p50": pct(like, 50),
+                "like_p95": pct(like, 95),
+                "like_n": len(like),
+                "recall": recall,
+            }
+        )
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=20000)
+    ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--backends", default="sqlite,postgresql")
+    ap.add_argument("--queries", type=int, default=50, help="queries per class for latency")
+    ap.add_argument("--recall-queries", type=int, default=25)
+    ap.add_argument("--like-queries", type=int, default=12)
+    ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--backend", help=argparse.SUPPRESS)
+    ap.add_argument("--docs", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        worker(args)
+        return
+    path = docs_file(args.n, args.seed)
+    results = []
+    for backend in args.backends.split(","):
+        cmd = [
+            sys.executable,
+            __file__,
+            "--worker",
+            "--backend",
+            backend,
+            "--docs",
+            str(path),
+            "--queries",
+            str(args.queries),
+            "--recall-queries",
+            str(args.recall_queries),
+            "--like-queries",
+            str(args.like_queries),
+            "--seed",
+            str(args.seed),
+        ]
+        if backend == "postgresql":
+            cmd = [sys.executable, "-m", "tests.pgcluster", "--", *cmd]
+        print(f"[{backend}] indexing {args.n:,} documents and querying …", file=sys.stderr)
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)
+        line = [x for x in out.stdout.splitlines() if x.startswith("{")][-1]
+        results.append(json.loads(line))
+    for r in results:
+        print(f"\n== {r['backend']} · {r['n']:,} documents ==")
+        ok = lambda c: "ok" if c else "MISSED"  # noqa: E731
+        print(
+            f"indexing: {r['index_docs_per_s']:,.0f} docs/s ({r['index_s']:.1f} s, "
+            f"+{r['optimize_s']:.1f} s optimise)  target ≥ 2,000: "
+            f"{ok(r['index_docs_per_s'] >= 2000)}"
+        )
+        for k, v in r["lat"].items():
+            print(
+                f"  {k:<12} p50 {v['p50']:7.2f} ms   p95 {v['p95']:7.2f} ms   "
+                f"max {v['max']:7.2f} ms   ({v['n']} queries)"
+            )
+        ratio95 = r["like_p95"] / r["search_p95"]
+        ratio50 = r["like_p50"] / r["search_p50"]
+        print(
+            f"search:   p50 {r['search_p50']:.2f} ms  p95 {r['search_p95']:.2f} ms  "
+            f"target p95 ≤ 50 ms: {ok(r['search_p95'] <= 50)}"
+        )
+        print(
+            f"LIKE:     p50 {r['like_p50']:.1f} ms  p95 {r['like_p95']:.1f} ms "
+            f"({r['like_n']} queries, page + count)"
+        )
+        print(
+            f"speed-up: ×{ratio50:,.0f} at p50, ×{ratio95:,.0f} at p95  "
+            f"target ≥ 100×: {ok(min(ratio50, ratio95) >= 100)}"
+        )
+        for k, v in r["recall"].items():
+            print(
+                f"recall {k:<12} {v['recall']:.4f} (worst query {v['worst_query']:.3f}, "
+                f"{v['truth_docs']:,} relevant, {v['false_hits']} hits lacking a word)  "
+                f"target ≥ 0.99: {ok(v['recall'] >= 0.99)}"
+            )
+
+
+if __name__ == "__main__":
+    main()
