@@ -232,8 +232,11 @@ def main():
         with connection.cursor() as cur:
             cur.execute("ANALYZE")
     gen = time.perf_counter() - t0
+    from gongkai.inforequests.models import InfoRequest
+
+    n_apps = InfoRequest.objects.count()
     print(
-        f"database: {connection.vendor}; agencies {len(agencies):,}; applications {args.applications:,}; generated in {gen:.1f}s"
+        f"database: {connection.vendor}; agencies {len(agencies):,}; applications {n_apps:,}; generated in {gen:.1f}s"
     )
 
     parents = dict(Agency.objects.values_list("pk", "parent_id"))
