@@ -232,3 +232,27 @@ def test_submit_api_schema_errors_in_chinese(client, edu):
     r = client.post("/api/requests/", "{not json", content_type="application/json")
     assert r.status_code in (400, 422)
     assert InfoRequest.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_deadline_command(capsys):
+    import json
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    call_command(
+        "deadline",
+        "--received", "2025-06-03",
+        "--event", "amendment_requested:2025-06-06",
+        "--event", "amendment_received:2025-06-20",
+        "--event", "extension_granted:2025-07-10:20",
+        "--as-of", "2025-07-15",
+    )  # fmt: skip
+    out = json.loads(capsys.readouterr().out)
+    assert out["start_on"] == "2025-06-20" and out["extension_workdays"] == 20
+    assert out["workdays_used"] + out["workdays_left"] == 40
+    assert out["paused"] is False and isinstance(out["warnings"], list)
+    with pytest.raises(CommandError, match="20个工作日"):
+        call_command("deadline", "--received", "2025-06-03",
+                     "--event", "extension_granted:2025-06-10:25")  # fmt: skip
