@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from datetime import date
 
 from django.core.files.base import ContentFile
@@ -618,11 +619,19 @@ def _fingerprint(kind: str, value: str) -> str:
     return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
 
 
+_LONG_DIGITS = re.compile(r"[0-9]{7,}[0-9Xx]*")
+
+
 def _context(text: str, f) -> str:
     before = text[max(0, f.start - 20) : f.start]
     after = text[f.end : f.end + 20]
-    # Other personal data near the finding is masked too: the panel must not leak it.
-    return privacy.redact(before) + f.masked + privacy.redact(after)
+
+    # Other personal data near the finding is masked too (the panel must not leak it),
+    # including a number the 20-character window cuts in half.
+    def clean(s: str) -> str:
+        return _LONG_DIGITS.sub(lambda m: "*" * len(m.group()), privacy.redact(s))
+
+    return clean(before) + f.masked + clean(after)
 
 
 def _scan_source(pub, att, text: str) -> list[PrivacyFinding]:

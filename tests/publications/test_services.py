@@ -1,5 +1,6 @@
 """Workflow, privacy guard, clock and the locked publication date (service layer)."""
 
+import re
 from datetime import date, datetime, timedelta
 from unittest import mock
 
@@ -292,3 +293,10 @@ def test_masking_every_finding_leaves_no_personal_data(demo, parts, tag):
         assert v not in pub.body
     if not split:
         assert privacy.scan(pub.body_text) == []
+
+
+def test_finding_context_never_shows_neighbouring_numbers(demo):
+    # A second ID number cut by the 20-character window must not show in the context either.
+    pub = draft(demo["青山市:教育局"], body=f"<p>{ID_NUMBER}与{ID_NUMBER[:-1]}5号码核对</p>")
+    for f in pub.privacy_findings.all():
+        assert not re.search(r"\d{7,}", f.context)
