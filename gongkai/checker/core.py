@@ -562,6 +562,8 @@ def _structured(rep: Report, body: str, reads, stated, previous):
         ("applications.new.total", c.get("applications.new.total"), "本年新收申请"),
         ("appeals.reconsideration.total", c.get("appeals.reconsideration.total"), "行政复议总计"),
     ]
+    issued = "proactive.normative_documents." + ("issued" if rep.format == "2021" else "made")
+    pairs.append(("proactive.normative_documents.issued", c.get(issued), "本年制发规范性文件"))
     lit = [
         c.get("appeals.litigation_direct.total"),
         c.get("appeals.litigation_after_reconsideration.total"),

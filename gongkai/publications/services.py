@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from datetime import date
 
 from django.core.files.base import ContentFile
@@ -46,7 +47,7 @@ from .models import (
     Validity,
     WithheldGround,
 )
-from .text import html_to_text, replace_in_text_nodes, sanitise_body
+from .text import html_to_text, replace_in_text_nodes, sanitise_body, text_nodes
 
 PUBLICATION_WORKDAYS = 20  # Art. 26
 PUBLIC_MODES = (DisclosureMode.PROACTIVE, DisclosureMode.REDACTED)
@@ -618,11 +619,19 @@ def _fingerprint(kind: str, value: str) -> str:
     return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
 
 
+_LONG_DIGITS = re.compile(r"[0-9]{7,}[0-9Xx]*")
+
+
 def _context(text: str, f) -> str:
     before = text[max(0, f.start - 20) : f.start]
     after = text[f.end : f.end + 20]
-    # Other personal data near the finding is masked too: the panel must not leak it.
-    return privacy.redact(before) + f.masked + privacy.redact(after)
+
+    # Other personal data near the finding is masked too (the panel must not leak it),
+    # including a number the 20-character window cuts in half.
+    def clean(s: str) -> str:
+        return _LONG_DIGITS.sub(lambda m: "*" * len(m.group()), privacy.redact(s))
+
+    return clean(before) + f.masked + clean(after)
 
 
 def _scan_source(pub, att, text: str) -> list[PrivacyFinding]:
@@ -644,6 +653,23 @@ def _scan_source(pub, att, text: str) -> list[PrivacyFinding]:
     return out
 
 
+def _body_texts(pub: Publication) -> list[str]:
+    """The flowing text and, if different, the text node by node (see ``text_nodes``)."""
+    nodes = text_nodes(pub.body)
+    return [pub.body_text] + ([nodes] if nodes and nodes != pub.body_text else [])
+
+
+def _scan_body(pub: Publication) -> list[PrivacyFinding]:
+    out: list[PrivacyFinding] = []
+    for text in _body_texts(pub):
+        found = _scan_source(pub, None, text)
+        if out:  # the node-by-node pass only adds values the flowing text hid
+            seen = {f.fingerprint for f in out}
+            found = [f for f in found if f.fingerprint not in seen]
+        out.extend(found)
+    return out
+
+
 def rescan(pub: Publication) -> list[PrivacyFinding]:
     """Re-run the guard on the body and every attachment; keeps waivers and mask history.
 
@@ -651,7 +677,7 @@ def rescan(pub: Publication) -> list[PrivacyFinding]:
     stays waived.
     """
     with transaction.atomic():
-        fresh: list[PrivacyFinding] = _scan_source(pub, None, pub.body_text)
+        fresh: list[PrivacyFinding] = _scan_body(pub)
         for att in pub.attachments.all():
             if att.extraction_error:
                 fresh.append(
@@ -712,15 +738,16 @@ def mask_finding(user, finding: PrivacyFinding) -> Publication:
         )
     matches = [
         f
-        for f in privacy.scan(pub.body_text)
+        for text in _body_texts(pub)
+        for f in privacy.scan(text)
         if _fingerprint(f.kind, f.matched) == finding.fingerprint
     ]
     if not matches:
         rescan(pub)
         raise PublicationError(_("正文已改变，请刷新后重试"), code="stale")
     body, n = pub.body, 0
-    for f in matches:
-        body, k = replace_in_text_nodes(body, f.matched, f.masked)
+    for matched, masked in {(f.matched, f.masked) for f in matches}:
+        body, k = replace_in_text_nodes(body, matched, masked)
         n += k
     if n == 0:
         raise PublicationError(

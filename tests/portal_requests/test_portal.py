@@ -243,6 +243,10 @@ def test_tracking_needs_the_right_code_and_shows_no_personal_data(client, edu, u
     assert req.tracking_number in html and "办理中" in html and "法定答复期限" in html
     for secret in (ID_NUMBER, PHONE, "zhao@example.com", "赵六"):
         assert secret not in html
+    # and the project's personal-data scanner finds nothing on the page either
+    from gongkai.rules.privacy import scan
+
+    assert [f.kind for f in scan(html) if f.confidence == "high"] == []
     # the other case stays closed to this browser
     resp = client.get(reverse("inforequests_public:track_case", args=[other.pk]))
     assert resp.status_code == 302 and resp.url == reverse("inforequests_public:track")
