@@ -256,3 +256,21 @@ def test_deadline_command(capsys):
     with pytest.raises(CommandError, match="20个工作日"):
         call_command("deadline", "--received", "2025-06-03",
                      "--event", "extension_granted:2025-06-10:25")  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_ledger_scope_and_subtree(make_case, demo, as_user):
+    bureau = make_case(day="2025-06-03")
+    city = make_case(agency=demo["青山市"], actor="cityclerk", day="2025-06-04")
+    url = reverse("inforequests:ledger")
+    body = as_user("cityclerk").get(url).content.decode()
+    assert city.tracking_number in body and f'href="/staff/requests/{bureau.pk}/"' not in body
+    sup = as_user("supervisor")
+    city_pk = demo["青山市"].pk
+    only = sup.get(url, {"agency": city_pk}).content.decode()
+    assert f"/staff/requests/{city.pk}/" in only and f"/staff/requests/{bureau.pk}/" not in only
+    both = sup.get(url, {"agency": city_pk, "subtree": "on"}).content.decode()
+    assert f"/staff/requests/{city.pk}/" in both and f"/staff/requests/{bureau.pk}/" in both
+    # the province supervisor sees it too; the township clerk does not
+    assert f"/staff/requests/{bureau.pk}/" in as_user("province").get(url).content.decode()
+    assert f"/staff/requests/{bureau.pk}/" not in as_user("township").get(url).content.decode()
