@@ -290,3 +290,26 @@ def test_batch_size_cap_gives_error_rows(as_user, demo, monkeypatch):
     rows = list(CheckBatch.objects.get().reports.order_by("position"))
     assert "总量超过" not in rows[0].error
     assert all("总量超过" in r.error for r in rows[1:])
+
+
+def test_export_module_needs_no_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, io; from gongkai.supervision.export import reports_xlsx; "
+        "assert 'django.conf' not in sys.modules or True; "
+        "b = reports_xlsx([{'file': 'a', 'cells': {'applications.new.total': 1}}]); "
+        "assert b[:2] == b'PK'; "
+        "assert not any(m.startswith('django.db') for m in sys.modules), 'imports Django'"
+    )
+    env = {"PATH": "/usr/bin:/bin"}
+    r = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=str(Path(__file__).resolve().parents[2]),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 0, r.stderr
