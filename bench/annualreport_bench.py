@@ -336,7 +336,7 @@ def main():
     )
     print(f"ratio build / bare: {build / bare:.2f}x (target <= 2x)")
     phases = [
-        ("table 三 grouped query", lambda: list(builder._table3_rows(None, year, True))),
+        ("table 三 grouped query", lambda: list(builder._table3_rows(None, year))),
         ("table 三 query + distribution", lambda: builder.table3_by_agency(None, year)),
         ("table 四 grouped", lambda: table4_counts_by_agency(None, year)),
         ("table 二 (publications)", lambda: builder._table2_many(None, year, "2021")),
