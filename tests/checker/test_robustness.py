@@ -78,8 +78,8 @@ def test_binary_and_fake_containers():
 
 
 def test_missing_file(tmp_path):
-    rep = check(tmp_path / "nope.txt")
-    assert rep.error
+    assert check(tmp_path / "nope.txt").error
+    assert check(str(tmp_path / "nope.txt")).error == "文件不存在"
 
 
 @needs_seeds
