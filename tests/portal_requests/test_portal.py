@@ -327,3 +327,12 @@ def test_letter_download_permissions(client, edu, users, as_user):
     assert as_user("township").get(url).status_code == 403
     assert as_user("clerk").get(url).status_code == 200
     assert as_user("clerk").get(url.replace("/pdf/", "/exe/")).status_code == 404
+
+
+def test_client_ip_header_is_used_only_when_configured(rf, settings):
+    from gongkai.inforequests.public_services import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="203.0.113.9")
+    assert client_ip(request) == "10.0.0.1"
+    settings.GONGKAI = {**settings.GONGKAI, "CLIENT_IP_HEADER": "HTTP_X_REAL_IP"}
+    assert client_ip(request) == "203.0.113.9"
