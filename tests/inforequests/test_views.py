@@ -274,3 +274,10 @@ def test_ledger_scope_and_subtree(make_case, demo, as_user):
     # the province supervisor sees it too; the township clerk does not
     assert f"/staff/requests/{bureau.pk}/" in as_user("province").get(url).content.decode()
     assert f"/staff/requests/{bureau.pk}/" not in as_user("township").get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_openapi_lists_the_endpoints(client):
+    schema = client.get("/api/openapi.json").json()
+    assert "/api/requests/" in schema["paths"] and "/api/requests/deadline" in schema["paths"]
+    assert "post" in schema["paths"]["/api/requests/"]
