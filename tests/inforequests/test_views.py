@@ -281,3 +281,25 @@ def test_openapi_lists_the_endpoints(client):
     schema = client.get("/api/openapi.json").json()
     assert "/api/requests/" in schema["paths"] and "/api/requests/deadline" in schema["paths"]
     assert "post" in schema["paths"]["/api/requests/"]
+
+
+@pytest.mark.django_db
+def test_upload_limits(make_case, as_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    req = make_case(day="2025-06-03")
+    c = as_user("clerk")
+    url = reverse("inforequests:act", args=[req.pk, "note"])
+    bad = SimpleUploadedFile("virus.exe", b"MZ...", content_type="application/octet-stream")
+    r = c.post(url, {"note-text": "附件", "note-files": [bad]})
+    assert r.status_code == 400 and "不支持的文件类型" in r.content.decode()
+    ok = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    r = c.post(url, {"note-text": "附件", "note-files": [ok]})
+    assert r.status_code == 302
+    a = req.attachments.get()
+    assert a.name == "scan.pdf" and a.size == len(b"%PDF-1.4 test")
+    # only staff who may view the case can download it
+    assert c.get(reverse("inforequests:attachment", args=[a.pk])).status_code == 200
+    assert (
+        as_user("cityclerk").get(reverse("inforequests:attachment", args=[a.pk])).status_code == 403
+    )
