@@ -455,7 +455,11 @@ class FeeNotice(models.Model):
 
     request = models.ForeignKey(InfoRequest, on_delete=models.CASCADE, related_name="fee_notices")
     event = models.OneToOneField(
-        InfoRequestEvent, null=True, blank=True, on_delete=models.RESTRICT, related_name="fee_notice"
+        InfoRequestEvent,
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,
+        related_name="fee_notice",
     )
     method = models.CharField(_("计收方式"), max_length=10, choices=Method.choices)
     count = models.PositiveIntegerField(_("件数"), default=0)
