@@ -20,8 +20,36 @@ FIGURES = {
 }
 
 
+LAST_YEAR_5 = (
+    "<p>（一）存在的主要问题：政策解读形式较为单一，依申请公开答复文书说理不够充分。</p>"
+    "<p>（二）改进措施：丰富图解、问答等解读形式；规范答复文书，逐项说明理由和依据。</p>"
+)
+
+
+def _publish_2024(agency) -> None:
+    """Last year's report, published, so the 2025 draft shows its section 五 beside."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+
+    if AnnualReport.objects.filter(agency=agency, year=2024).exists():
+        return
+    head = get_user_model().objects.filter(username="head").first()
+    if head is None:
+        return
+    report = AnnualReport(agency=agency, year=2024, format="2021")
+    services.redraft(report)
+    report.section_5 = LAST_YEAR_5
+    report.save()
+    try:
+        services.mark_reviewed(head, report)
+        services.publish(head, report)
+    except ValidationError:
+        pass  # figures entered by another demo do not add up: leave it as a draft
+
+
 def build(agencies) -> None:
     agency = agencies["青山市:教育局"]
+    _publish_2024(agency)
     if AnnualReport.objects.filter(agency=agency, year=2025).exists():
         return
     report = AnnualReport.objects.create(agency=agency, year=2025, format="2021")

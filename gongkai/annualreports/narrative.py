@@ -126,12 +126,12 @@ def draft_section_1(agency_name: str, year: int, cells: Mapping, prev: Mapping |
 
 
 def draft_section_5(last_year_section_5: str = "") -> str:
-    first = (
-        "<p>（一）上年度问题整改情况：对照上年度报告所列问题，逐项落实整改。（请补充）</p>"
-        if last_year_section_5
-        else ""
-    )
-    return first + ("<p>（二）存在的主要问题：（请补充）</p><p>（三）改进措施：（请补充）</p>")
+    parts = []
+    if last_year_section_5:
+        parts.append("上年度问题整改情况：对照上年度报告所列问题，逐项落实整改。（请补充）")
+    parts += ["存在的主要问题：（请补充）", "改进措施：（请补充）"]
+    numerals = "一二三"
+    return "".join(f"<p>（{numerals[i]}）{t}</p>" for i, t in enumerate(parts))
 
 
 def draft_section_6(fees_yuan: Decimal) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -76,10 +78,27 @@ def cross_year(reports: list[Report]) -> None:
 
 def _shingles(text: str, k: int = 8) -> set[int]:
     t = re.sub(r"\d+", "0", re.sub(r"\s+", "", text))
-    # every 4th shingle is plenty to estimate overlap and keeps this cheap
-    return {
-        hash(t[i : i + k]) for i in range(0, max(0, len(t) - k + 1)) if hash(t[i : i + k]) % 4 == 0
-    }
+    # crc32 is stable across processes (str hash is salted); every 4th shingle is enough
+    hashes = (zlib.crc32(t[i : i + k].encode("utf-8")) for i in range(max(0, len(t) - k + 1)))
+    return {h for h in hashes if h % 4 == 0}
+
+
+SKETCH = 16
+
+
+def _candidate_pairs(sets: list[set[int]]) -> set[tuple[int, int]]:
+    """Pairs whose bottom-16 sketches share ≥3 hashes: near-copies (Jaccard ≥ 0.8 shares ~13)
+    are all found without comparing every pair of a large batch."""
+    buckets: dict[int, list[int]] = {}
+    for i, s in enumerate(sets):
+        for h in sorted(s)[:SKETCH]:
+            buckets.setdefault(h, []).append(i)
+    counts: dict[tuple[int, int], int] = {}
+    for members in buckets.values():
+        if len(members) > 1:
+            for a, b in itertools.combinations(members, 2):
+                counts[(a, b)] = counts.get((a, b), 0) + 1
+    return {p for p, c in counts.items() if c >= 3}
 
 
 def similarity(a: str, b: str) -> float:
@@ -92,33 +111,32 @@ def similarity(a: str, b: str) -> float:
 
 def near_copies(reports: list[Report], threshold: float = 0.8) -> None:
     docs = [(r, _shingles(r.text)) for r in reports if not r.error and len(r.text) > 500]
-    for i in range(len(docs)):
+    for i, j in sorted(_candidate_pairs([d[1] for d in docs])):
         ri, si = docs[i]
-        for j in range(i + 1, len(docs)):
-            rj, sj = docs[j]
-            if not si or not sj:
-                continue
-            small, big = (si, sj) if len(si) <= len(sj) else (sj, si)
-            if len(small) < threshold * len(big):
-                continue  # sizes too different to be near-copies
-            inter = len(small & big)
-            sim = inter / len(si | sj)
-            if sim < threshold:
-                continue
-            same_agency = _agency_key(ri) == _agency_key(rj) and ri.agency
-            years = sorted(y for y in (ri.year, rj.year) if y)
-            consecutive = same_agency and len(years) == 2 and years[1] - years[0] == 1
-            later, earlier = (ri, rj) if (ri.year or 0) >= (rj.year or 0) else (rj, ri)
-            code = "NEAR-COPY-PREVIOUS-YEAR" if consecutive else "NEAR-COPY"
-            what = "本机关上一年报告" if consecutive else "同批另一份报告"
-            for r, other in ((later, earlier),) if consecutive else ((ri, rj), (rj, ri)):
-                r.findings.append(
-                    Finding(
-                        code,
-                        "warning",
-                        f"与{what}（{Path(other.file).name}）文字相似度约 {sim:.0%}，疑为照抄",
-                        "全文",
-                        f"{Path(r.file).name} ≈ {Path(other.file).name}",
-                        {"similarity": round(sim, 3), "other": other.file},
-                    )
+        rj, sj = docs[j]
+        if not si or not sj:
+            continue
+        small, big = (si, sj) if len(si) <= len(sj) else (sj, si)
+        if len(small) < threshold * len(big):
+            continue  # sizes too different to be near-copies
+        inter = len(small & big)
+        sim = inter / len(si | sj)
+        if sim < threshold:
+            continue
+        same_agency = _agency_key(ri) == _agency_key(rj) and ri.agency
+        years = sorted(y for y in (ri.year, rj.year) if y)
+        consecutive = same_agency and len(years) == 2 and years[1] - years[0] == 1
+        later, earlier = (ri, rj) if (ri.year or 0) >= (rj.year or 0) else (rj, ri)
+        code = "NEAR-COPY-PREVIOUS-YEAR" if consecutive else "NEAR-COPY"
+        what = "本机关上一年报告" if consecutive else "同批另一份报告"
+        for r, other in ((later, earlier),) if consecutive else ((ri, rj), (rj, ri)):
+            r.findings.append(
+                Finding(
+                    code,
+                    "warning",
+                    f"与{what}（{Path(other.file).name}）文字相似度约 {sim:.0%}，疑为照抄",
+                    "全文",
+                    f"{Path(r.file).name} ≈ {Path(other.file).name}",
+                    {"similarity": round(sim, 3), "other": other.file},
                 )
+            )

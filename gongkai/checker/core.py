@@ -102,9 +102,21 @@ def _is_path(s: str) -> bool:
         return False
 
 
-def check(src, *, name: str | None = None, previous: Report | dict | None = None) -> Report:
+def check(
+    src, *, name: str | None = None, previous: Report | dict | None = None, strict: bool = False
+) -> Report:
     """Check one report: a path, the file's bytes, or its text. Never raises on bad input:
-    an unreadable file gives a Report with `error` set."""
+    an unreadable file gives a Report with `error` set. `strict=True` lets unexpected
+    exceptions through (tests), instead of reporting them as the file's error."""
+    if (
+        isinstance(src, str)
+        and name is None
+        and "\n" not in src
+        and len(src) < 4096
+        and src.lower().endswith((".txt", ".html", ".htm", ".docx", ".pdf"))
+        and not _is_path(src)
+    ):
+        return Report(file=src, error="文件不存在")
     try:
         loaded, fname = _source(src, name)
     except ReadError as e:
@@ -118,6 +130,10 @@ def check(src, *, name: str | None = None, previous: Report | dict | None = None
         return _check_loaded(loaded, fname, previous)
     except RecursionError:
         return Report(file=fname, error="文件结构过深，无法解析")
+    except Exception as e:  # noqa: BLE001 - one bad file must not stop a batch of thousands
+        if strict:
+            raise
+        return Report(file=fname, error=f"检查时出错（{type(e).__name__}），请报告此文件")
 
 
 def _check_loaded(loaded: Loaded, fname: str, previous) -> Report:
@@ -215,6 +231,15 @@ def _check_loaded(loaded: Loaded, fname: str, previous) -> Report:
             rep.cells.setdefault(k, s.value)
         if "applications.new.total" in stated:
             rep.cells.setdefault("applications.new.total", stated["applications.new.total"].value)
+    appeals_table = any(tr.table == "appeals" and tr.found and tr.rows for tr in reads)
+    if (
+        not appeals_table
+        and "appeals.reconsideration.total" in stated
+        and rep.format != "not_annual_report"
+    ):
+        rep.cells.setdefault(
+            "appeals.reconsideration.total", stated["appeals.reconsideration.total"].value
+        )
     _findings(rep, body, prose_text, reads, stated, bds, fields, pub, dated, previous)
     if isinstance(previous, Report) and previous.text and not previous.error:
         from .batch import similarity
@@ -562,6 +587,8 @@ def _structured(rep: Report, body: str, reads, stated, previous):
         ("applications.new.total", c.get("applications.new.total"), "本年新收申请"),
         ("appeals.reconsideration.total", c.get("appeals.reconsideration.total"), "行政复议总计"),
     ]
+    issued = "proactive.normative_documents." + ("issued" if rep.format == "2021" else "made")
+    pairs.append(("proactive.normative_documents.issued", c.get(issued), "本年制发规范性文件"))
     lit = [
         c.get("appeals.litigation_direct.total"),
         c.get("appeals.litigation_after_reconsideration.total"),

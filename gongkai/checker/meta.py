@@ -130,6 +130,11 @@ def find_year(title: str, body: str) -> int | None:
         y = _cn_year(src or "")
         if y:
             return y
+    m = re.search(
+        r"((?:19|20)\d{2})\s*年度?\s*(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报)", body[:5000]
+    )
+    if m:
+        return int(m.group(1))
     m = _PERIOD.search(body)
     if m:
         return int(m.group(1))
@@ -202,8 +207,9 @@ def find_agency(title: str, fields: dict, body: str) -> str:
             return m.group(1)
     if title:
         m = re.match(r"^\s*(.+?)\s*(?:关于)?(?:\d{4}|[二〇零一两三四五六七八九]{4})\s*年", title)
-        if m and len(m.group(1)) >= 2 and not _BAD_PLACE.match(m.group(1)):
-            return m.group(1).strip()
+        name = m.group(1).strip().removesuffix("关于") if m else ""
+        if len(name) >= 2 and not _BAD_PLACE.match(name) and name != "关于":
+            return name
         m = re.match(
             r"^\s*(?:\d{4}|[二〇零一两三四五六七八九]{4})\s*年度?\s*(.{2,30}?)(?:政府|政务)?信息公开",
             title,

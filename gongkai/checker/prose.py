@@ -189,6 +189,10 @@ def stated_figures(text: str) -> dict[str, Stated]:
 
 EXTRA = (
     (
+        "proactive.normative_documents.issued",
+        re.compile(r"制发(?:的)?(?:行政)?规范性文件[^。；;，,\d]{0,4}?" + NUM + r"\s*件"),
+    ),
+    (
         "proactive.online_items",
         re.compile(r"(?:网上|网站|在线)公开[^。；;，,\d]{0,6}?" + NUM + r"\s*条"),
     ),
@@ -244,7 +248,20 @@ def stated_items(text: str, limit: int = 400) -> list[dict]:
 
 # --- breakdowns: 共X … 其中 a、b、c ----------------------------------------------------------
 _ITEM = re.compile(r"([^，,、;；。:：\d()（）\s]{0,24}?)\s*" + NUM + r"\s*(余)?\s*" + UNIT)
-_OVERLAP = re.compile(r"计1条|计一条|重复|渠道|方式|网站|微博|微信|客户端|平台|查询")
+_DEDUP_NOTE = re.compile(r"计1条|计一条|重复|去重")
+_CHANNEL = re.compile(
+    r"网站|网|微博|微信|客户端|平台|渠道|公报|报刊|报纸|广播|电视|新媒体|查询|形式|方式|公开栏|显示屏|查阅"
+)
+
+
+def _overlap_allowed(before: str, parts) -> bool:
+    """Channel counts may overlap when the total counts each item once (seed 004)."""
+    if _DEDUP_NOTE.search(before[-80:]):
+        return True
+    labels = [p[0] for p in parts]
+    return bool(labels) and sum(1 for x in labels if _CHANNEL.search(x)) * 2 > len(labels)
+
+
 _RESIDUAL = re.compile(r"^(?:和|及|以及)?\s*(其他|其它|其余|其他类|其他方面)")
 
 
@@ -297,7 +314,7 @@ def breakdowns(text: str) -> list[Breakdown]:
             parts=[(p[0], p[1]) for p in parts[:cut]],
             at=m.start(),
             text=text[max(a, m.start() - 60) : b],
-            overlap_allowed=bool(_OVERLAP.search(before[-60:] + after[:200])),
+            overlap_allowed=_overlap_allowed(before, parts[:cut]),
             complete_claimed=bool(parts[:cut] and _RESIDUAL.match(parts[:cut][-1][0])),
             extra=[(p[0], p[1]) for p in parts[cut:]],
         )

@@ -80,6 +80,7 @@ PRO_ROW_PATTERNS: dict[str, str] = {
 _RUN_CHARS = set("0123456789 \t\n|+-.,无—/元万件")
 _START = set("0123456789|+-无—/")
 _TOKEN = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?|无|—+|/|(?<![\d])-(?![\d])")
+_MD_RULE = re.compile(r"\s*:?-{3,}:?\s*")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 
 
@@ -180,6 +181,8 @@ def slots_of(run: str, n: int) -> list[str | None]:
             pieces = pieces[1:]
         slots: list[str | None] = []
         for p in pieces:
+            if _MD_RULE.fullmatch(p):
+                continue  # markdown |---|---| rule
             toks = _tokens(p)
             if not toks:
                 if "\n" not in p:  # a piece spanning a line break is a row boundary

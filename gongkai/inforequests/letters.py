@@ -138,7 +138,7 @@ REPLY_WORDING: dict[str, Wording] = {
         "第三十七条",
         "经审查，您申请获取的政府信息中含有不应当公开的内容{withheld_ground}，但能够作区分处理。"
         "根据{regulation}{basis}的规定，本机关向您提供可以公开的部分，{provision}"
-        "对不予公开的部分，理由如下：{reasons_or_default}",
+        "对不予公开的部分，{withheld_reasons}",
         reconsideration_first=True,
         conclusion="部分公开",
     ),
@@ -219,7 +219,7 @@ REPLY_WORDING: dict[str, Wording] = {
     # Art. 29¶2, Art. 30: still unclear after 补正.
     "unavailable.unclear_after_amendment": Wording(
         "第二十九条第二款、第三十条",
-        "本机关已于{amendment_requested_on}向您发出补正申请告知书。经审查，您补正后的申请内容"
+        "本机关已{amendment_sent}向您发出补正申请告知书。经审查，您补正后的申请内容"
         "仍不明确，本机关无法据此确定您所需的政府信息。根据{regulation}{basis}的规定，"
         "本机关无法提供。您可以在明确所需政府信息的名称、文号或者其他特征性描述后重新提出申请。",
         conclusion="无法提供（补正后申请内容仍不明确）",
@@ -267,15 +267,15 @@ REPLY_WORDING: dict[str, Wording] = {
     # Art. 30: no 补正 in time without good reason → deemed abandoned.
     "other.no_amendment": Wording(
         "第三十条",
-        "本机关于{amendment_requested_on}向您发出补正申请告知书，要求您在{amendment_respond_by}"
-        "前补正。您无正当理由逾期未补正。根据{regulation}{basis}的规定，视为您放弃申请，"
+        "本机关已{amendment_sent}向您发出补正申请告知书，要求您{amendment_limit}补正。"
+        "您无正当理由逾期未补正。根据{regulation}{basis}的规定，视为您放弃申请，"
         "本机关不再处理该政府信息公开申请。",
         conclusion="视为放弃申请",
     ),
     # 国办函〔2020〕109号 (restated by the Sichuan notice, RULES.md F7): unpaid fee → abandoned.
     "other.fee_unpaid": Wording(
         "",
-        "本机关于{fee_notice_sent_on}向您发出信息处理费收费通知书，您未在规定期限内缴纳。"
+        "本机关已{fee_sent}向您发出信息处理费收费通知书，您未在规定期限内缴纳。"
         "根据" + FEE_MEASURES + "的规定，视为您放弃申请，本机关不再处理该政府信息公开申请。",
         conclusion="视为放弃申请",
     ),
@@ -353,7 +353,7 @@ def reply_decision(ctx: dict) -> tuple[Wording, str, str]:
         basis=basis,
         reasons_sentence=f"理由：{_end(reasons)}" if reasons else "",
         remark=_end(reasons),
-        reasons_or_default=_end(reasons) if reasons else "不予公开部分的具体内容及理由见附件说明。",
+        withheld_reasons=f"理由如下：{_end(reasons)}" if reasons else "理由见附件说明。",
         reasons_or_withdrawn=_end(reasons) if reasons else "您已撤回申请，本机关终止办理。",
         provision=_end(ctx.get("provision") or "所涉政府信息见附件。"),
         where_or_default=where or "本机关政府信息公开平台、政府公报等途径",
@@ -369,9 +369,11 @@ def reply_decision(ctx: dict) -> tuple[Wording, str, str]:
         if ctx.get("prior_tracking_number")
         else "",
         responsible_sentence=_responsible_sentence(ctx),
-        amendment_requested_on=ctx.get("amendment_requested_on_cn") or "此前",
-        amendment_respond_by=ctx.get("amendment_respond_by_cn") or "规定期限",
-        fee_notice_sent_on=ctx.get("fee_notice_sent_on_cn") or "此前",
+        amendment_sent=_on(ctx.get("amendment_requested_on_cn")),
+        amendment_limit=f"在{ctx['amendment_respond_by_cn']}前"
+        if ctx.get("amendment_respond_by_cn")
+        else "在规定期限内",
+        fee_sent=_on(ctx.get("fee_notice_sent_on_cn")),
     )
     text = w.text.format_map(values)
     legal_basis = f"{REGULATION}{basis}" if basis else FEE_MEASURES
@@ -386,6 +388,10 @@ def _responsible_sentence(ctx: dict) -> str:
     return f"负责公开该政府信息的行政机关为{name}" + (
         f"，联系方式：{contact}。" if contact else "。"
     )
+
+
+def _on(day_cn: str | None) -> str:
+    return f"于{day_cn}" if day_cn else ""
 
 
 def _end(text: str) -> str:
@@ -615,16 +621,31 @@ def context_for_event(event) -> dict:
         names = [a.name for a in event.files.all()] if hasattr(event, "files") else []
         ctx["attachments"] = names
         if not ctx.get("provision"):
-            ctx["provision"] = (
-                "所涉政府信息见附件。"
-                if names
-                else f"本机关将通过{ctx['delivery_label']}方式向您提供所涉政府信息。"
-            )
+            ctx["provision"] = _provision(req, names)
         if ctx.get("already_public") and not ctx.get("where"):
             ctx["where"] = (payload.get("reasons") or "").strip().rstrip("。")
             ctx["reasons"] = ""
         _history_dates(req, ctx)
     return ctx
+
+
+# Art. 36(2): say how, where and when the information can be obtained, by delivery method.
+PROVISION = {
+    "online": "您可以凭申请编号和查询码在本平台“申请查询”页面下载所涉政府信息。",
+    "email": "本机关通过电子邮件向您提供所涉政府信息。",
+    "post": "本机关通过邮寄方式向您提供所涉政府信息。",
+    "fax": "本机关通过传真向您提供所涉政府信息。",
+    "pick_up": "请您于{hours}到{place}领取所涉政府信息。",
+}
+
+
+def _provision(req, attachment_names) -> str:
+    agency = req.agency
+    text = PROVISION.get(req.delivery, "本机关将按照您要求的方式提供所涉政府信息。").format(
+        hours=agency.office_hours or "工作时间",
+        place=agency.office_address or agency.office_name or "本机关政府信息公开工作机构",
+    )
+    return ("所涉政府信息见附件。" + text) if attachment_names else text
 
 
 def _fee_for_event(req, event, payload) -> dict:

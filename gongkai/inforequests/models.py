@@ -397,7 +397,7 @@ class Attachment(models.Model):
 
     request = models.ForeignKey(InfoRequest, on_delete=models.CASCADE, related_name="attachments")
     event = models.ForeignKey(
-        InfoRequestEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="files"
+        InfoRequestEvent, null=True, blank=True, on_delete=models.RESTRICT, related_name="files"
     )
     direction = models.CharField(_("方向"), max_length=3, choices=Direction.choices)
     file = models.FileField(_("文件"), upload_to=_upload_to, validators=[validate_upload])
@@ -427,7 +427,7 @@ class Letter(models.Model):
 
     request = models.ForeignKey(InfoRequest, on_delete=models.CASCADE, related_name="letters")
     event = models.ForeignKey(
-        InfoRequestEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="letters"
+        InfoRequestEvent, null=True, blank=True, on_delete=models.RESTRICT, related_name="letters"
     )
     kind = models.CharField(_("文书类型"), max_length=40)
     title = models.CharField(_("标题"), max_length=200, blank=True)
@@ -455,7 +455,11 @@ class FeeNotice(models.Model):
 
     request = models.ForeignKey(InfoRequest, on_delete=models.CASCADE, related_name="fee_notices")
     event = models.OneToOneField(
-        InfoRequestEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="fee_notice"
+        InfoRequestEvent,
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,
+        related_name="fee_notice",
     )
     method = models.CharField(_("计收方式"), max_length=10, choices=Method.choices)
     count = models.PositiveIntegerField(_("件数"), default=0)

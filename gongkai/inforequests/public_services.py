@@ -59,8 +59,12 @@ def rate_limited(scope: str, key: str, limit: int, window: int) -> bool:
 
 
 def client_ip(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a proxy sets it, and the
-    # deployment's proxy (bin/start) passes the real address through REMOTE_ADDR.
+    """The address rate limits count by: REMOTE_ADDR (bin/start serves directly). Behind a
+    reverse proxy set GONGKAI["CLIENT_IP_HEADER"] (e.g. "HTTP_X_REAL_IP") to the header the proxy
+    overwrites; never trust X-Forwarded-For as sent by clients."""
+    header = _setting("CLIENT_IP_HEADER", "")
+    if header and request.META.get(header):
+        return request.META[header].split(",")[0].strip()
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

@@ -89,10 +89,7 @@ def send_reminders(today: date | None = None) -> dict:
 
     today = today or timezone.localdate()
     # Pauses end by themselves (an unanswered consultation after 15 WD): refresh those first.
-    paused_ids = InfoRequest.objects.filter(status__in=PAUSED_STATUSES).values_list(
-        "agency_id", flat=True
-    )
-    refreshed = recompute_open_cases(agency_ids=set(paused_ids)) if paused_ids else 0
+    refreshed = recompute_open_cases(statuses=PAUSED_STATUSES)
     counts = {"due_soon": 0, "overdue": 0, "refreshed": refreshed}
     base = (
         InfoRequest.objects.filter(status__in=CLOCK_STATUSES, due_on__isnull=False)

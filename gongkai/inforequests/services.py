@@ -388,13 +388,13 @@ def recompute(req: InfoRequest, save: bool = True, events=None):
     return state
 
 
-def recompute_open_cases(years=None, agency_ids=None) -> int:
+def recompute_open_cases(years=None, agency_ids=None, statuses=OPEN_STATUSES) -> int:
     """Recompute stored due dates of open cases whose clock window touches ``years``.
 
     Called when calendar overrides change (gongkai.workcalendar.services.calendar_changed) and by
     the daily task (pauses that end by themselves). Returns the number of cases rewritten.
     """
-    qs = InfoRequest.objects.filter(status__in=OPEN_STATUSES, received_on__isnull=False)
+    qs = InfoRequest.objects.filter(status__in=statuses, received_on__isnull=False)
     if agency_ids is not None:
         qs = qs.filter(agency_id__in=agency_ids)
     if years:

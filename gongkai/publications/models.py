@@ -281,6 +281,11 @@ class Publication(models.Model):
         obj._loaded_index_number = obj.__dict__.get("index_number")
         return obj
 
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        self._loaded_published_at = self.__dict__.get("published_at")
+        self._loaded_index_number = self.__dict__.get("index_number")
+
     def save(self, *args, **kwargs) -> None:
         loaded = getattr(self, "_loaded_published_at", None)
         if loaded is not None and self.published_at != loaded:

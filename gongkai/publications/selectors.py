@@ -96,6 +96,51 @@ _ROWS = {
 }
 
 
+_COLS = ("issued", "repealed", "in_force")
+
+
+def _table2_rows(agency_ids, year: int, by_agency: bool):
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    start, end = _day_start(first), _day_start(date(year + 1, 1, 1))
+    qs = Publication.objects.filter(status=Status.PUBLISHED, kind__in=list(_ROWS))
+    if agency_ids is not None:
+        qs = qs.filter(agency_id__in=list(agency_ids))
+    ended = [Validity.REPEALED, Validity.EXPIRED]
+    group = ("agency_id", "kind") if by_agency else ("kind",)
+    return (
+        qs.order_by()
+        .values(*group)
+        .annotate(
+            issued=Count(
+                "id",
+                filter=Q(
+                    published_at__gte=start,
+                    published_at__lt=end,
+                    issued_on__gte=first,
+                    issued_on__lte=last,
+                ),
+            ),
+            repealed=Count(
+                "id",
+                filter=Q(
+                    validity__in=ended,
+                    validity_changed_on__gte=first,
+                    validity_changed_on__lte=last,
+                ),
+            ),
+            in_force=Count(
+                "id",
+                filter=Q(published_at__lt=end)
+                & (Q(validity=Validity.IN_FORCE) | Q(validity_changed_on__gt=last)),
+            ),
+        )
+    )
+
+
+def _empty_table2() -> dict[str, int]:
+    return {f"{row}.{col}": 0 for row in _ROWS.values() for col in _COLS}
+
+
 def table2_counts(agency_ids: Iterable[int], year: int) -> dict[str, int]:
     """``proactive.{regulations,normative_documents}.{issued,repealed,in_force}`` for ``year``.
 
@@ -105,41 +150,23 @@ def table2_counts(agency_ids: Iterable[int], year: int) -> dict[str, int]:
     Only published records count (drafts and withdrawn ones were never in force publicly).
     One aggregation query.
     """
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    start, end = _day_start(first), _day_start(date(year + 1, 1, 1))
-    qs = Publication.objects.filter(
-        agency_id__in=list(agency_ids), status=Status.PUBLISHED, kind__in=list(_ROWS)
-    )
-    ended = [Validity.REPEALED, Validity.EXPIRED]
-    rows = qs.values("kind").annotate(
-        issued=Count(
-            "id",
-            filter=Q(
-                published_at__gte=start,
-                published_at__lt=end,
-                issued_on__gte=first,
-                issued_on__lte=last,
-            ),
-        ),
-        repealed=Count(
-            "id",
-            filter=Q(
-                validity__in=ended, validity_changed_on__gte=first, validity_changed_on__lte=last
-            ),
-        ),
-        in_force=Count(
-            "id",
-            filter=Q(published_at__lt=end)
-            & (Q(validity=Validity.IN_FORCE) | Q(validity_changed_on__gt=last)),
-        ),
-    )
-    out = {
-        f"{row}.{col}": 0 for row in _ROWS.values() for col in ("issued", "repealed", "in_force")
-    }
-    for r in rows:
-        prefix = _ROWS[r["kind"]]
-        for col in ("issued", "repealed", "in_force"):
-            out[f"{prefix}.{col}"] = r[col]
+    out = _empty_table2()
+    for r in _table2_rows(agency_ids, year, by_agency=False):
+        for col in _COLS:
+            out[f"{_ROWS[r['kind']]}.{col}"] = r[col]
+    return out
+
+
+def table2_counts_by_agency(
+    agency_ids: Iterable[int] | None, year: int
+) -> dict[int, dict[str, int]]:
+    """``table2_counts`` for each agency separately, in one grouped query (``None`` = all
+    agencies). Agencies without regulations or normative documents are left out."""
+    out: dict[int, dict[str, int]] = {}
+    for r in _table2_rows(agency_ids, year, by_agency=True):
+        cells = out.setdefault(r["agency_id"], _empty_table2())
+        for col in _COLS:
+            cells[f"{_ROWS[r['kind']]}.{col}"] = r[col]
     return out
 
 

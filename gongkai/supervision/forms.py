@@ -12,6 +12,7 @@ class FilterForm(forms.Form):
     level = forms.ChoiceField(
         label=_("层级"), required=False, choices=[("", _("全部层级")), *Level.choices]
     )
+    problems = forms.BooleanField(label=_("只看存在问题的机关"), required=False)
 
 
 class ProblemListForm(forms.Form):

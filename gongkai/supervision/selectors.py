@@ -164,22 +164,25 @@ def current_problems(user, supervisor: Agency, target: Agency, today: date | Non
                 "evidence_url": drill + "#late",
             }
         )
-    for col in row.stale:
-        days = getattr(col, "days_since_update", None)
+    if row.stale:
+        # One item for all stale columns: the agency answers it once with its update plan.
+        parts = []
+        for col in row.stale:
+            days = getattr(col, "days_since_update", None)
+            parts.append(
+                _("“%(col)s”（%(d)d天未更新，周期%(c)d天）")
+                % {"col": col.name, "d": days, "c": col.update_cycle_days}
+                if days is not None
+                else _("“%(col)s”（尚无公开信息，周期%(c)d天）")
+                % {"col": col.name, "c": col.update_cycle_days}
+            )
         items.append(
             {
                 "category": Category.STALE_COLUMN,
-                "description": (
-                    _(
-                        "栏目“%(col)s”已%(d)d天未更新（更新周期%(c)d天），请及时更新（《条例》第五十二条）。"
-                    )
-                    % {"col": col.name, "d": days, "c": col.update_cycle_days}
-                    if days is not None
-                    else _(
-                        "栏目“%(col)s”尚无公开信息（更新周期%(c)d天），请及时更新（《条例》第五十二条）。"
-                    )
-                    % {"col": col.name, "c": col.update_cycle_days}
-                ),
+                "description": _(
+                    "以下%(n)d个栏目未按更新周期更新，请及时更新（《条例》第五十二条）：%(list)s。"
+                )
+                % {"n": len(row.stale), "list": "、".join(parts)},
                 "evidence_url": drill + "#stale",
             }
         )

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
+from django.db.models.functions import Length
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -54,8 +56,11 @@ def index(request):
             return redirect("supervision:received")
     agency = _supervising_agency(request)
     form = FilterForm(request.GET or None)
-    level = form.cleaned_data["level"] if form.is_valid() else ""
+    valid = form.is_valid()
+    level = form.cleaned_data["level"] if valid else ""
     rows, totals, available = selectors.dashboard_rows(request.user, agency, level=level or None)
+    if valid and form.cleaned_data["problems"]:
+        rows = [r for r in rows if r.problem_total]
     sort = request.GET.get("sort", "")
     if sort not in selectors.SORT_KEYS:
         sort = ""
@@ -411,9 +416,6 @@ def checker_batch(request, pk):
         r.n_error = sum(1 for f in findings if f.get("severity") == "error")
         r.n_warning = sum(1 for f in findings if f.get("severity") == "warning")
         r.n_info = sum(1 for f in findings if f.get("severity") == "info")
-    targets = _target_choices(request.user, batch.agency)
-    for r in rows:
-        r.guess = _guess_agency(r.result.get("agency") or "", targets)
     return render(
         request,
         "supervision/checker_batch.html",
@@ -421,26 +423,34 @@ def checker_batch(request, pk):
             "batch": batch,
             "rows": rows,
             "running": batch.state != CheckBatch.State.DONE,
-            "targets": targets,
         },
     )
 
 
-def _target_choices(user, agency):
-    return list(selectors.supervised_scope(user, agency).only("pk", "name", "depth", "path")[:2000])
+MAX_TARGETS = 2000
 
 
-def _guess_agency(name: str, targets) -> int | None:
-    """The subordinate agency a checked report most likely belongs to (by name)."""
-    if not name:
+def _target_choices(user, agency, guess=None):
+    qs = selectors.supervised_scope(user, agency).only("pk", "name", "depth", "path")
+    targets = list(qs.order_by("path")[:MAX_TARGETS])
+    if guess is not None and all(a.pk != guess.pk for a in targets):
+        targets.insert(0, guess)
+    return targets
+
+
+def _guess_agency(user, agency, name: str):
+    """The agency of the supervisor's subtree a checked report most likely belongs to: the
+    same name, else the shortest name containing the report's (简称 → 全称)."""
+    name = (name or "").strip()
+    if len(name) < 2:
         return None
-    for a in targets:
-        if a.name == name:
-            return a.pk
-    for a in targets:
-        if name in a.name or a.name in name:
-            return a.pk
-    return None
+    scope = selectors.supervised_scope(user, agency)
+    exact = scope.filter(Q(name=name) | Q(short_name=name)).order_by("depth").first()
+    if exact:
+        return exact
+    return (
+        scope.filter(name__contains=name).annotate(n=Length("name")).order_by("n", "depth").first()
+    )
 
 
 @login_required
@@ -456,7 +466,8 @@ def checker_report(request, pk, rid):
         for k, v in sorted((row.result.get("figures") or {}).items())
         if not isinstance(v, list | dict)
     ]
-    targets = _target_choices(request.user, batch.agency)
+    guess = _guess_agency(request.user, batch.agency, row.result.get("agency") or "")
+    targets = _target_choices(request.user, batch.agency, guess)
     return render(
         request,
         "supervision/checker_report.html",
@@ -468,7 +479,7 @@ def checker_report(request, pk, rid):
             "cells": cells,
             "figures": figures,
             "targets": targets,
-            "guess": _guess_agency(row.result.get("agency") or "", targets),
+            "guess": guess.pk if guess else None,
         },
     )
 

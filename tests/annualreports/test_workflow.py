@@ -148,3 +148,7 @@ def test_demo_report_ready_and_idempotent(demo):
     ar_demo.build(demo)
     r = AnnualReport.objects.get(agency=demo["青山市:教育局"], year=2025)
     assert r.status == ReportStatus.DRAFT and r.manual.count() >= 4
+    last = AnnualReport.objects.get(agency=demo["青山市:教育局"], year=2024)
+    assert last.status == ReportStatus.PUBLISHED and last.versions.count() == 1
+    assert "上年度问题整改情况" in r.section_5
+    assert "政策解读形式较为单一" in services.last_year_section_5(r.agency, 2025)

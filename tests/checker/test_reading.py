@@ -172,3 +172,22 @@ def test_near_copy_of_previous_year():
     )
     (f,) = [x for x in this.findings if x.code == "NEAR-COPY-PREVIOUS-YEAR"]
     assert "2020.txt" in f.message and f.data["similarity"] > 0.9
+
+
+def test_markdown_tables():
+    import random
+
+    from gongkai.reportschema import render_text, sample_cells
+
+    cells = sample_cells("2021", random.Random(5))
+    lines = []
+    for ln in render_text(
+        "2021", cells, style="pipes", title="某市2022年政府信息公开工作年度报告"
+    ).splitlines():
+        lines.append(ln)
+        if ln.startswith("| 信息内容") or ln.startswith(
+            "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持"
+        ):
+            lines.append("|" + "---|" * ln.count("|"))
+    rep = check("\n".join(lines))
+    assert {k: v for k, v in rep.cells.items()} == cells

@@ -3,14 +3,18 @@ never an exception."""
 
 import io
 import zipfile
+from functools import partial
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gongkai.checker import Report, check
+from gongkai.checker import Report
+from gongkai.checker import check as _check
 
 from .conftest import SEEDS, needs_seeds
+
+check = partial(_check, strict=True)  # unexpected exceptions must surface here
 
 
 def assert_sane(rep: Report):
@@ -78,8 +82,8 @@ def test_binary_and_fake_containers():
 
 
 def test_missing_file(tmp_path):
-    rep = check(tmp_path / "nope.txt")
-    assert rep.error
+    assert check(tmp_path / "nope.txt").error
+    assert check(str(tmp_path / "nope.txt")).error == "文件不存在"
 
 
 @needs_seeds

@@ -91,3 +91,18 @@ def test_command_and_task(assigned, capsys):
     assert DBTaskResult.objects.filter(task_path=TASK_PATH).count() == 1  # next run queued
     call_command("send_reminders", "--schedule")
     assert DBTaskResult.objects.filter(task_path=TASK_PATH).count() == 1
+
+
+@pytest.mark.django_db
+def test_daily_run_ends_expired_consultation_pause(make_case, users, today):
+    from datetime import date
+
+    today(date(2025, 6, 12))
+    req = make_case(day="2025-06-03")
+    services.start_consultation(req, users["clerk"], on=date(2025, 6, 10), party="某公司")
+    req.refresh_from_db()
+    assert req.status == "consultation"
+    later = today(date(2025, 8, 1))  # the third party's 15 WD have run out: the clock runs again
+    assert send_reminders(later)["refreshed"] == 1
+    req.refresh_from_db()
+    assert req.status == "in_progress"

@@ -250,3 +250,13 @@ def test_letters_hook_writes_letters(make_case, users, letters_on):
     kinds = {letter.event.kind for letter in Letter.objects.filter(request=req)}
     assert kinds == {"received", "replied"}
     assert all(letter.pdf and letter.docx for letter in Letter.objects.filter(request=req))
+
+
+@pytest.mark.django_db
+def test_case_can_be_deleted_whole(make_case, users):
+    """Events are append-only, but removing a whole case (e.g. test data) cascades cleanly."""
+    req = make_case(day="2025-06-03")
+    services.issue_fee_notice(req, users["clerk"], on=date(2025, 6, 10), method="per_page",
+                              pages=150)  # fmt: skip
+    InfoRequest.objects.filter(pk=req.pk).delete()
+    assert not InfoRequestEvent.objects.filter(request_id=req.pk).exists()

@@ -232,3 +232,74 @@ def test_submit_api_schema_errors_in_chinese(client, edu):
     r = client.post("/api/requests/", "{not json", content_type="application/json")
     assert r.status_code in (400, 422)
     assert InfoRequest.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_deadline_command(capsys):
+    import json
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    call_command(
+        "deadline",
+        "--received", "2025-06-03",
+        "--event", "amendment_requested:2025-06-06",
+        "--event", "amendment_received:2025-06-20",
+        "--event", "extension_granted:2025-07-10:20",
+        "--as-of", "2025-07-15",
+    )  # fmt: skip
+    out = json.loads(capsys.readouterr().out)
+    assert out["start_on"] == "2025-06-20" and out["extension_workdays"] == 20
+    assert out["workdays_used"] + out["workdays_left"] == 40
+    assert out["paused"] is False and isinstance(out["warnings"], list)
+    with pytest.raises(CommandError, match="20个工作日"):
+        call_command("deadline", "--received", "2025-06-03",
+                     "--event", "extension_granted:2025-06-10:25")  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_ledger_scope_and_subtree(make_case, demo, as_user):
+    bureau = make_case(day="2025-06-03")
+    city = make_case(agency=demo["青山市"], actor="cityclerk", day="2025-06-04")
+    url = reverse("inforequests:ledger")
+    body = as_user("cityclerk").get(url).content.decode()
+    assert city.tracking_number in body and f'href="/staff/requests/{bureau.pk}/"' not in body
+    sup = as_user("supervisor")
+    city_pk = demo["青山市"].pk
+    only = sup.get(url, {"agency": city_pk}).content.decode()
+    assert f"/staff/requests/{city.pk}/" in only and f"/staff/requests/{bureau.pk}/" not in only
+    both = sup.get(url, {"agency": city_pk, "subtree": "on"}).content.decode()
+    assert f"/staff/requests/{city.pk}/" in both and f"/staff/requests/{bureau.pk}/" in both
+    # the province supervisor sees it too; the township clerk does not
+    assert f"/staff/requests/{bureau.pk}/" in as_user("province").get(url).content.decode()
+    assert f"/staff/requests/{bureau.pk}/" not in as_user("township").get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_openapi_lists_the_endpoints(client):
+    schema = client.get("/api/openapi.json").json()
+    assert "/api/requests/" in schema["paths"] and "/api/requests/deadline" in schema["paths"]
+    assert "post" in schema["paths"]["/api/requests/"]
+
+
+@pytest.mark.django_db
+def test_upload_limits(make_case, as_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    req = make_case(day="2025-06-03")
+    c = as_user("clerk")
+    url = reverse("inforequests:act", args=[req.pk, "note"])
+    bad = SimpleUploadedFile("virus.exe", b"MZ...", content_type="application/octet-stream")
+    r = c.post(url, {"note-text": "附件", "note-files": [bad]})
+    assert r.status_code == 400 and "不支持的文件类型" in r.content.decode()
+    ok = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    r = c.post(url, {"note-text": "附件", "note-files": [ok]})
+    assert r.status_code == 302
+    a = req.attachments.get()
+    assert a.name == "scan.pdf" and a.size == len(b"%PDF-1.4 test")
+    # only staff who may view the case can download it
+    assert c.get(reverse("inforequests:attachment", args=[a.pk])).status_code == 200
+    assert (
+        as_user("cityclerk").get(reverse("inforequests:attachment", args=[a.pk])).status_code == 403
+    )

@@ -149,3 +149,17 @@ def test_letters_command_fills_in_missing_letters(case, users):
     out = StringIO()
     call_command("letters", "--check", stdout=out)
     assert "：0" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_deemed_abandoned_reply_quotes_the_amendment_dates(case, users):
+    from django.utils import timezone
+
+    from gongkai.documents import format_cn_date
+
+    today = timezone.localdate()
+    services.request_amendment(case, users["clerk"], items="请写明年份", respond_by=today)
+    services.reply(case, users["clerk"], outcome="other.no_amendment", reasons="逾期未补正")
+    docx, _ = _texts(_only(case, "reply"))
+    assert f"已于{format_cn_date(today)}向您发出补正申请告知书" in docx
+    assert f"要求您在{format_cn_date(today)}前补正" in docx and "第三十条" in docx

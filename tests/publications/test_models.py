@@ -135,6 +135,15 @@ def test_published_at_cannot_change_once_set(demo):
     p.published_at = None
     with pytest.raises(PublishedDateLocked):
         p.save()
+    # A copy loaded before publishing and refreshed afterwards is guarded as well.
+    draft_copy = _pub(demo["青山市:教育局"])
+    Publication.objects.filter(pk=draft_copy.pk).update(
+        published_at=timezone.now(), status="published"
+    )
+    draft_copy.refresh_from_db()
+    draft_copy.published_at = timezone.now().replace(year=2019)
+    with pytest.raises(PublishedDateLocked):
+        draft_copy.save()
 
 
 @pytest.mark.skipif(

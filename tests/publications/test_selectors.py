@@ -58,6 +58,10 @@ def test_table2_counts_by_definition(demo):
     }
     both = selectors.table2_counts([a.pk, other.pk], 2025)
     assert both["proactive.normative_documents.issued"] == 2
+    per = selectors.table2_counts_by_agency([a.pk, other.pk], 2025)
+    assert per[a.pk] == c and set(per) == {a.pk, other.pk}
+    assert per[other.pk]["proactive.normative_documents.in_force"] == 1
+    assert selectors.table2_counts_by_agency(None, 2025) == per
     assert selectors.table2_counts([], 2025)["proactive.regulations.in_force"] == 0
 
 

@@ -254,7 +254,7 @@ def test_check_reports_published_on_the_platform(as_user, users, demo):
     from gongkai.annualreports.models import AnnualReport
 
     ad.build(demo)
-    report = AnnualReport.objects.get()
+    report = AnnualReport.objects.get(agency=demo["青山市:教育局"], year=2025)
     report.status = "reviewed"
     report.save()
     ar.publish(users["head"], report)
@@ -277,7 +277,7 @@ def test_check_reports_published_on_the_platform(as_user, users, demo):
     c.force_login(other)
     r = c.post(reverse("supervision:checker"), {"platform_year": str(report.year)})
     assert "没有该年度已发布的年度报告" in r.content.decode()
-    assert CheckBatch.objects.count() == 1
+    assert CheckBatch.objects.filter(created_by=other).count() == 0
 
 
 def test_batch_size_cap_gives_error_rows(as_user, demo, monkeypatch):
@@ -290,3 +290,26 @@ def test_batch_size_cap_gives_error_rows(as_user, demo, monkeypatch):
     rows = list(CheckBatch.objects.get().reports.order_by("position"))
     assert "总量超过" not in rows[0].error
     assert all("总量超过" in r.error for r in rows[1:])
+
+
+def test_export_module_needs_no_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, io; from gongkai.supervision.export import reports_xlsx; "
+        "assert 'django.conf' not in sys.modules or True; "
+        "b = reports_xlsx([{'file': 'a', 'cells': {'applications.new.total': 1}}]); "
+        "assert b[:2] == b'PK'; "
+        "assert not any(m.startswith('django.db') for m in sys.modules), 'imports Django'"
+    )
+    env = {"PATH": "/usr/bin:/bin"}
+    r = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=str(Path(__file__).resolve().parents[2]),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 0, r.stderr

@@ -124,11 +124,9 @@ def test_publication_counts_match_hand_counts(users, demo):
     assert by[city.pk].counts["stale_columns"] == 0  # no catalogue yet: nothing to be stale
     assert totals["late_publications"] == 3
     items = selectors.current_problems(users["supervisor"], city, town, today=today)
-    stale_items = [i for i in items if i["category"] == "stale_column"]
-    assert len(stale_items) == len(cycle_cols) - 1
-    assert cycle_cols[1].name in stale_items[0]["description"] or any(
-        cycle_cols[1].name in i["description"] for i in stale_items
-    )
+    (stale_item,) = [i for i in items if i["category"] == "stale_column"]
+    assert f"以下{len(cycle_cols) - 1}个栏目" in stale_item["description"]
+    assert all(c.name in stale_item["description"] for c in cycle_cols[1:])
 
 
 def test_agency_drill_down_lists_the_records(as_user, users, demo):
@@ -154,3 +152,68 @@ def test_agency_drill_down_lists_the_records(as_user, users, demo):
         == 403
     )
     assert as_user("head").get(url).status_code == 403
+
+
+def test_only_agencies_with_problems_filter(as_user, demo, monkeypatch):
+    class _Clock:
+        @staticmethod
+        def localdate():
+            return TODAY.replace(month=1, day=10)  # no annual report is late yet
+
+    monkeypatch.setattr(selectors, "timezone", _Clock)
+    edu = demo["青山市:教育局"]
+    _req(edu, "in_progress", date(2026, 1, 5))
+    c = as_user("supervisor")
+    html = c.get(reverse("supervision:index") + "?problems=on").content.decode()
+    assert f'agencies/{edu.pk}/"' in html
+    others = [a for a in demo["青山市"].subtree() if a.pk != edu.pk]
+    assert all(f'agencies/{a.pk}/"' not in html for a in others)
+    html = c.get(reverse("supervision:index")).content.decode()
+    assert all(f'agencies/{a.pk}/"' in html for a in others)
+
+
+_STATUSES = [
+    "to_confirm",
+    "in_progress",
+    "awaiting_amendment",
+    "consultation",
+    "awaiting_fee",
+    "replied",
+    "closed",
+]
+
+
+def test_counts_equal_brute_force_on_random_cases(users, demo):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from gongkai.inforequests.selectors import due_soon_limit
+
+    keys = ["青山市:教育局", "青山市:松林县:城关镇", "青山市", "白水市"]
+    case = st.tuples(
+        st.sampled_from(keys), st.sampled_from(_STATUSES), st.integers(-15, 15) | st.none()
+    )
+
+    @settings(
+        max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(st.lists(case, max_size=25))
+    def check(cases):
+        ir.InfoRequest.objects.all().delete()
+        for key, status, offset in cases:
+            _req(demo[key], status, None if offset is None else TODAY + timedelta(days=offset))
+        rows, totals, _a = selectors.dashboard_rows(
+            users["supervisor"], demo["青山市"], today=TODAY
+        )
+        by = {r.agency.pk: r.counts for r in rows}
+        limit = due_soon_limit(TODAY, demo["青山市"])
+        running = {"in_progress", "consultation", "awaiting_fee"}
+        for key in keys[:3]:
+            mine = [(s, o) for k, s, o in cases if k == key and o is not None and s in running]
+            assert by[demo[key].pk]["overdue"] == sum(1 for s, o in mine if o < 0)
+            assert by[demo[key].pk]["due_soon"] == sum(
+                1 for s, o in mine if 0 <= o and TODAY + timedelta(days=o) <= limit
+            )
+        assert demo["白水市"].pk not in by
+
+    check()
