@@ -141,7 +141,8 @@ def index(request):
 @login_required
 def create(request):
     agency = _agency(request, Action.EDIT)
-    services.ensure_catalogue(agency)
+    if not Column.objects.filter(agency=agency).exists():
+        services.ensure_catalogue(agency)  # first use: the statutory columns
     form = PublicationForm(
         request.POST or None,
         agency=agency,
