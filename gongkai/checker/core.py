@@ -102,9 +102,12 @@ def _is_path(s: str) -> bool:
         return False
 
 
-def check(src, *, name: str | None = None, previous: Report | dict | None = None) -> Report:
+def check(
+    src, *, name: str | None = None, previous: Report | dict | None = None, strict: bool = False
+) -> Report:
     """Check one report: a path, the file's bytes, or its text. Never raises on bad input:
-    an unreadable file gives a Report with `error` set."""
+    an unreadable file gives a Report with `error` set. `strict=True` lets unexpected
+    exceptions through (tests), instead of reporting them as the file's error."""
     if (
         isinstance(src, str)
         and name is None
@@ -127,6 +130,10 @@ def check(src, *, name: str | None = None, previous: Report | dict | None = None
         return _check_loaded(loaded, fname, previous)
     except RecursionError:
         return Report(file=fname, error="文件结构过深，无法解析")
+    except Exception as e:  # noqa: BLE001 - one bad file must not stop a batch of thousands
+        if strict:
+            raise
+        return Report(file=fname, error=f"检查时出错（{type(e).__name__}），请报告此文件")
 
 
 def _check_loaded(loaded: Loaded, fname: str, previous) -> Report:

@@ -3,14 +3,18 @@ never an exception."""
 
 import io
 import zipfile
+from functools import partial
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gongkai.checker import Report, check
+from gongkai.checker import Report
+from gongkai.checker import check as _check
 
 from .conftest import SEEDS, needs_seeds
+
+check = partial(_check, strict=True)  # unexpected exceptions must surface here
 
 
 def assert_sane(rep: Report):
