@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from gongkai.agencies.models import Agency
 from gongkai.agencies.permissions import Action, agencies_for, can
 
 from . import sources
-from .models import Category, ListStatus, Problem, ProblemList, ProblemStatus
+from .models import Category, ListStatus, Problem, ProblemEvent, ProblemList, ProblemStatus
 
 # Columns of the supervision table, in display order; each a key of DashboardRow.counts.
 COUNT_KEYS = ("overdue", "due_soon", "late_publications", "stale_columns", "open_lists")
@@ -258,7 +258,9 @@ def can_answer_list(user, plist: ProblemList) -> bool:
 
 
 def problems_of(plist: ProblemList) -> QuerySet[Problem]:
-    return plist.items.select_related("answered_by", "reviewed_by")
+    return plist.items.select_related("answered_by", "reviewed_by").prefetch_related(
+        Prefetch("events", queryset=ProblemEvent.objects.select_related("by"))
+    )
 
 
 # --------------------------------------------------------------------------- dashboard widget

@@ -50,6 +50,14 @@ def test_issue_answer_accept_closes_the_list(users, demo):
     services.accept_problem(users["supervisor"], Problem.objects.get(pk=p2.pk))
     plist.refresh_from_db()
     assert plist.status == ListStatus.CLOSED
+    # the history keeps the first, insufficient answer and the reason it was sent back
+    history = [(e.kind, e.note) for e in p2.events.all()]
+    assert history == [
+        ("answered", "已更正电话"),
+        ("reopened", "传真号仍有误"),
+        ("answered", "电话和传真均已更正"),
+        ("accepted", ""),
+    ]
 
 
 def test_rules_reject_bad_input_without_saving(users, demo):
