@@ -110,6 +110,16 @@ def _raw_inserter(model, variable: list[str]):
     )
 
     def insert(rows):
+        if connection.vendor == "postgresql":  # COPY: an order of magnitude faster
+            connection.ensure_connection()
+            with connection.connection.cursor() as cur:
+                copy_sql = (
+                    f"COPY {qn(model._meta.db_table)} ({', '.join(qn(c) for c in cols)}) FROM STDIN"
+                )
+                with cur.copy(copy_sql) as copy:
+                    for r in rows:
+                        copy.write_row(r + tail)
+            return
         with connection.cursor() as cur:
             cur.executemany(sql, [r + tail for r in rows])
 
@@ -288,6 +298,7 @@ def main():
 
     from gongkai.agencies.models import Agency
     from gongkai.annualreports import builder
+    from gongkai.appeals.selectors import table4_counts_by_agency
     from gongkai.reportschema import check_cells
 
     rng = random.Random(args.seed)
@@ -334,6 +345,15 @@ def main():
         f"build_many + rollups ({len(many):,} reports, {n_rollups:,} roll-ups with subordinates): {build:.3f}s"
     )
     print(f"ratio build / bare: {build / bare:.2f}x (target <= 2x)")
+    phases = [
+        ("table 三 grouped query", lambda: builder._fetch(builder._table3_rows(None, year))),
+        ("table 三 query + distribution", lambda: builder.table3_by_agency(None, year)),
+        ("table 四 grouped", lambda: table4_counts_by_agency(None, year)),
+        ("table 二 (publications)", lambda: builder._table2_many(None, year, "2021")),
+        ("roll-ups", lambda: builder.rollups(many, parents)),
+    ]
+    for label, fn in phases:
+        print(f"  {label}: {best_of(fn)[0]:.3f}s")
     print(
         f"identity checks on every report and roll-up: {checks:.3f}s; reports with findings: {bad}"
     )

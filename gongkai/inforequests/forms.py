@@ -40,6 +40,9 @@ def _date_field(label, required=True, initial_today=True):
     )
 
 
+MAX_FILES = 10
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -56,6 +59,8 @@ class MultipleFileField(forms.FileField):
             files = [single(d, initial) for d in data if d]
         else:
             files = [single(data, initial)] if data else []
+        if len(files) > MAX_FILES:
+            raise forms.ValidationError(_("一次最多上传%(n)d个文件") % {"n": MAX_FILES})
         for f in files:
             validate_upload(f)
         return files

@@ -621,16 +621,31 @@ def context_for_event(event) -> dict:
         names = [a.name for a in event.files.all()] if hasattr(event, "files") else []
         ctx["attachments"] = names
         if not ctx.get("provision"):
-            ctx["provision"] = (
-                "所涉政府信息见附件。"
-                if names
-                else f"本机关将通过{ctx['delivery_label']}方式向您提供所涉政府信息。"
-            )
+            ctx["provision"] = _provision(req, names)
         if ctx.get("already_public") and not ctx.get("where"):
             ctx["where"] = (payload.get("reasons") or "").strip().rstrip("。")
             ctx["reasons"] = ""
         _history_dates(req, ctx)
     return ctx
+
+
+# Art. 36(2): say how, where and when the information can be obtained, by delivery method.
+PROVISION = {
+    "online": "您可以凭申请编号和查询码在本平台“申请查询”页面下载所涉政府信息。",
+    "email": "本机关通过电子邮件向您提供所涉政府信息。",
+    "post": "本机关通过邮寄方式向您提供所涉政府信息。",
+    "fax": "本机关通过传真向您提供所涉政府信息。",
+    "pick_up": "请您于{hours}到{place}领取所涉政府信息。",
+}
+
+
+def _provision(req, attachment_names) -> str:
+    agency = req.agency
+    text = PROVISION.get(req.delivery, "本机关将按照您要求的方式提供所涉政府信息。").format(
+        hours=agency.office_hours or "工作时间",
+        place=agency.office_address or agency.office_name or "本机关政府信息公开工作机构",
+    )
+    return ("所涉政府信息见附件。" + text) if attachment_names else text
 
 
 def _fee_for_event(req, event, payload) -> dict:

@@ -11,5 +11,6 @@ urlpatterns = [
     path("track/", v.track, name="track"),
     path("track/<int:pk>/", v.track_case, name="track_case"),
     path("track/<int:pk>/amend/", v.track_amend, name="track_amend"),
+    path("track/<int:pk>/files/<int:file_id>/", v.track_file, name="track_file"),
     path("track/letters/<int:pk>/<str:fmt>/", v.letter_download, name="letter"),
 ]

@@ -25,7 +25,7 @@ from gongkai.rules import deadlines
 
 from . import public_services as ps
 from .letters import APPLICANT_KINDS
-from .models import InfoRequest, Letter, Status
+from .models import Attachment, InfoRequest, Letter, Status
 from .public_forms import AmendmentForm, ApplicationForm, TrackForm, consume_token, release_token
 from .selectors import clock_words
 
@@ -269,6 +269,7 @@ def _case_context(request, req, amend_form=None, token=None):
         token = amend_form.initial["token"]
     letters = Letter.objects.filter(request=req, public=True, kind__in=APPLICANT_KINDS)
     return {
+        "reply_files": _reply_files(req),
         "req": req,
         "agency": req.agency,
         "clock": _clock_words(req, state),
@@ -320,6 +321,25 @@ def track_amend(request, pk: int):
     token = form.fresh_token()
     ctx = _case_context(request, req, amend_form=form, token=token)
     return render(request, "inforequests/portal/track_case.html", ctx, status=400)
+
+
+def _reply_files(req):
+    """Files sent with a reply (the information disclosed): the applicant's to download.
+    Internal notes, incoming files and consultation answers are never offered."""
+    return Attachment.objects.filter(
+        request=req, direction=Attachment.Direction.OUT, event__kind="replied"
+    ).order_by("pk")
+
+
+@never_cache
+def track_file(request, pk: int, file_id: int):
+    if not _granted(request, pk):
+        return redirect(reverse("inforequests_public:track"))
+    req = get_object_or_404(InfoRequest, pk=pk)
+    a = get_object_or_404(_reply_files(req), pk=file_id)
+    resp = FileResponse(a.file.open("rb"), as_attachment=True, filename=a.name)
+    resp["Cache-Control"] = "private, no-store"
+    return resp
 
 
 # ---------------------------------------------------------------------------- letters

@@ -12,7 +12,8 @@ import re
 from datetime import date
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -260,6 +261,9 @@ def _validate(pub: Publication) -> None:
         raise PublicationError(_("请填写形成或者变更日期"), code="formed_on")
     if pub.column_id is None or pub.column.agency_id != pub.agency_id:
         raise PublicationError(_("栏目必须是本机关目录中的栏目"), code="column")
+    if pub.formed_on > _today():
+        # The clock runs from a past fact; a future date would only hide lateness (Art. 26).
+        raise PublicationError(_("形成或者变更日期不能晚于今天"), code="formed_on")
     if pub.issued_on and pub.issued_on > _today():
         raise PublicationError(_("成文日期不能晚于今天"), code="issued_on")
     if pub.disclosure_mode == DisclosureMode.WITHHELD and not pub.withheld_ground:
@@ -833,14 +837,29 @@ def refresh_clock(qs=None, today: date | None = None) -> int:
     return changed
 
 
-def _on_calendar_changed(sender, years=None, **kwargs):
+# Above this many records in the affected window, recompute in the background.
+CLOCK_INLINE_LIMIT = 20_000
+
+
+def clock_window(years) -> models.QuerySet[Publication]:
+    """Records whose 20-WD window touches ``years``: formed by the end of the last year and not
+    already due before the first one (their count finished before the change)."""
     years = set(years or ())
-    if not years:
-        qs = Publication.objects.all()
-    else:
-        # 20 WD reach at most ~2 months forward: records formed late in the previous year can
-        # be affected by a change in January.
-        qs = Publication.objects.filter(
-            formed_on__gte=date(min(years) - 1, 10, 1), formed_on__lte=date(max(years), 12, 31)
+    qs = Publication.objects.all()
+    if years:
+        lo, hi = date(min(years), 1, 1), date(max(years), 12, 31)
+        qs = qs.filter(formed_on__lte=hi).filter(
+            Q(publication_due_on__gte=lo) | Q(publication_due_on__isnull=True)
         )
-    refresh_clock(qs)
+    return qs
+
+
+def _on_calendar_changed(sender, years=None, **kwargs):
+    qs = clock_window(years)
+    if qs.count() <= CLOCK_INLINE_LIMIT:
+        refresh_clock(qs)
+        return
+    from .tasks import refresh_clock_task
+
+    # After commit: the worker must see the new override rows.
+    transaction.on_commit(lambda: refresh_clock_task.enqueue(sorted(set(years or ()))))

@@ -130,12 +130,32 @@ def schedule(ids) -> None:
     transaction.on_commit(_flush)
 
 
+def _forget_pages(pk) -> None:
+    """Drop the portal's cached document page (gongkai.publications.public_views)."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from gongkai.publications.public_views import page_cache_key
+
+    cache.delete_many([page_cache_key(pk, code) for code, _ in settings.LANGUAGES])
+
+
 def _on_save(sender, instance, **kwargs):
+    _forget_pages(instance.pk)
     schedule([instance.pk])
 
 
 def _on_delete(sender, instance, **kwargs):
+    _forget_pages(instance.pk)
     schedule([instance.pk])
+
+
+def _on_related(sender, instance, **kwargs):
+    """Attachments and interpretation links show on the document page."""
+    for attr in ("publication_id", "policy_id", "interpretation_id"):
+        pk = getattr(instance, attr, None)
+        if pk:
+            _forget_pages(pk)
 
 
 def connect() -> None:
@@ -144,3 +164,10 @@ def connect() -> None:
         return
     post_save.connect(_on_save, sender=model, dispatch_uid="search_publication_saved")
     post_delete.connect(_on_delete, sender=model, dispatch_uid="search_publication_deleted")
+    for name in ("Attachment", "Interpretation"):
+        try:
+            related = apps.get_model("publications", name)
+        except LookupError:
+            continue
+        post_save.connect(_on_related, sender=related, dispatch_uid=f"search_{name}_saved")
+        post_delete.connect(_on_related, sender=related, dispatch_uid=f"search_{name}_deleted")

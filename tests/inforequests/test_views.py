@@ -274,3 +274,53 @@ def test_ledger_scope_and_subtree(make_case, demo, as_user):
     # the province supervisor sees it too; the township clerk does not
     assert f"/staff/requests/{bureau.pk}/" in as_user("province").get(url).content.decode()
     assert f"/staff/requests/{bureau.pk}/" not in as_user("township").get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_openapi_lists_the_endpoints(client):
+    schema = client.get("/api/openapi.json").json()
+    assert "/api/requests/" in schema["paths"] and "/api/requests/deadline" in schema["paths"]
+    assert "post" in schema["paths"]["/api/requests/"]
+
+
+@pytest.mark.django_db
+def test_upload_limits(make_case, as_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    req = make_case(day="2025-06-03")
+    c = as_user("clerk")
+    url = reverse("inforequests:act", args=[req.pk, "note"])
+    bad = SimpleUploadedFile("virus.exe", b"MZ...", content_type="application/octet-stream")
+    r = c.post(url, {"note-text": "附件", "note-files": [bad]})
+    assert r.status_code == 400 and "不支持的文件类型" in r.content.decode()
+    ok = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    r = c.post(url, {"note-text": "附件", "note-files": [ok]})
+    assert r.status_code == 302
+    a = req.attachments.get()
+    assert a.name == "scan.pdf" and a.size == len(b"%PDF-1.4 test")
+    # only staff who may view the case can download it
+    assert c.get(reverse("inforequests:attachment", args=[a.pk])).status_code == 200
+    assert (
+        as_user("cityclerk").get(reverse("inforequests:attachment", args=[a.pk])).status_code == 403
+    )
+
+
+@pytest.mark.django_db
+def test_table3_figures_link_to_their_cases(make_case, as_user, users):
+    from gongkai.inforequests import services
+
+    a = make_case(day="2025-06-03")
+    b = make_case(day="2025-06-04")
+    services.reply(a, users["clerk"], on=date(2025, 6, 20), outcome="withheld.state_secret",
+                   reasons="属于国家秘密")  # fmt: skip
+    c = as_user("clerk")
+    page = c.get(reverse("inforequests:table3") + "?year=2025").content.decode()
+    assert "row=withheld.state_secret&amp;column=natural" in page
+    url = reverse("inforequests:ledger")
+    got = c.get(url, {"year": 2025, "row": "withheld.state_secret", "column": "natural"})
+    body = got.content.decode()
+    assert f"/staff/requests/{a.pk}/" in body and f"/staff/requests/{b.pk}/" not in body
+    got = c.get(url, {"year": 2025, "row": "carried_forward", "column": "total"}).content.decode()
+    assert f"/staff/requests/{b.pk}/" in got and f"/staff/requests/{a.pk}/" not in got
+    got = c.get(url, {"year": 2025, "row": "withheld"}).content.decode()  # group row
+    assert f"/staff/requests/{a.pk}/" in got

@@ -336,3 +336,38 @@ def test_client_ip_header_is_used_only_when_configured(rf, settings):
     assert client_ip(request) == "10.0.0.1"
     settings.GONGKAI = {**settings.GONGKAI, "CLIENT_IP_HEADER": "HTTP_X_REAL_IP"}
     assert client_ip(request) == "203.0.113.9"
+
+
+def test_reply_files_are_offered_to_the_applicant_and_nothing_else(client, edu, users):
+    req, code = _submit_online(edu)
+    services.confirm_receipt(req, users["clerk"])
+    services.add_note(
+        req, users["clerk"], text="内部", files=[SimpleUploadedFile("内部意见.pdf", b"%PDF-1 x")]
+    )
+    services.reply(
+        req,
+        users["clerk"],
+        outcome="disclosed",
+        files=[SimpleUploadedFile("校车合同.pdf", b"%PDF-1.4 contract")],
+    )
+    internal = Attachment.objects.get(name="内部意见.pdf")
+    public = Attachment.objects.get(name="校车合同.pdf")
+    _track(client, edu, req.tracking_number, code)
+    html = client.get(reverse("inforequests_public:track_case", args=[req.pk])).content.decode()
+    assert "校车合同.pdf" in html and "内部意见.pdf" not in html
+    url = reverse("inforequests_public:track_file", args=[req.pk, public.pk])
+    resp = client.get(url)
+    assert resp.status_code == 200 and b"".join(resp.streaming_content) == b"%PDF-1.4 contract"
+    bad = reverse("inforequests_public:track_file", args=[req.pk, internal.pk])
+    assert client.get(bad).status_code == 404
+    # another browser without the lookup gets nothing
+    from django.test import Client
+
+    assert Client().get(url).status_code == 302
+    # the reply letter says where to get it (online delivery → this portal)
+    from gongkai.documents.docx import document_text
+
+    letter = Letter.objects.get(request=req, kind="reply")
+    with letter.docx.open("rb") as f:
+        text = document_text(f.read())
+    assert "所涉政府信息见附件" in text

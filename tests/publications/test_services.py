@@ -55,6 +55,11 @@ def test_full_review_chain_records_who_and_when(demo):
     assert rec.reviewed_on == timezone.localdate() and rec.disclosure_mode == "proactive"
 
 
+def test_future_formation_date_is_refused(demo):
+    with pytest.raises(PublicationError, match="晚于今天"):
+        draft(demo["青山市:教育局"], formed_on=timezone.localdate() + timedelta(days=1))
+
+
 def test_steps_out_of_order_are_refused(demo):
     pub = draft(demo["青山市:教育局"])
     with pytest.raises(PublicationError):
@@ -300,3 +305,32 @@ def test_finding_context_never_shows_neighbouring_numbers(demo):
     pub = draft(demo["青山市:教育局"], body=f"<p>{ID_NUMBER}与{ID_NUMBER[:-1]}5号码核对</p>")
     for f in pub.privacy_findings.all():
         assert not re.search(r"\d{7,}", f.context)
+
+
+def test_big_calendar_changes_go_to_the_background(
+    demo, monkeypatch, django_capture_on_commit_callbacks
+):
+    from gongkai.publications import tasks
+    from gongkai.workcalendar.models import WorkdayOverride
+
+    pub = draft(demo["青山市:教育局"], formed_on=date(2026, 3, 2))
+    old_due = pub.publication_due_on
+    monkeypatch.setattr(services, "CLOCK_INLINE_LIMIT", 0)
+    queued = []
+
+    class FakeTask:
+        def enqueue(self, years):
+            queued.append(years)
+
+    monkeypatch.setattr(tasks, "refresh_clock_task", FakeTask())
+    with django_capture_on_commit_callbacks(execute=True):
+        WorkdayOverride.objects.create(day=date(2026, 3, 3), kind="holiday", note="测试")
+    assert queued == [[2026]]
+    pub.refresh_from_db()
+    assert pub.publication_due_on == old_due  # not yet: the worker does it
+    # What the worker runs:
+    assert services.refresh_clock(services.clock_window([2026])) == 1
+    pub.refresh_from_db()
+    assert pub.publication_due_on == workdays.add_workdays(old_due, 1)
+    # Records due before the changed year are outside the window.
+    assert not services.clock_window([2027]).filter(pk=pub.pk).exists()

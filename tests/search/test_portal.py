@@ -59,17 +59,20 @@ def test_unpublished_documents_never_appear_anywhere(client, docs):
 
 
 def test_withdrawing_removes_from_search_after_commit(
-    docs, demo, django_capture_on_commit_callbacks
+    client, docs, demo, django_capture_on_commit_callbacks
 ):
     from django.contrib.auth import get_user_model
 
     from gongkai.publications import services
 
     public, _ = docs
+    url = reverse("publications_public:document", args=[public.pk])
+    assert client.get(url).status_code == 200  # now in the page cache
     head = get_user_model().objects.get(username="head")
     with django_capture_on_commit_callbacks(execute=True):
         services.withdraw(head, public, "内容有误")
     assert search.query(WORD).total == 0
+    assert client.get(url).status_code == 404
 
 
 def test_document_page_shows_the_metadata_block(client, docs):
@@ -170,3 +173,23 @@ def test_reindex_task_rebuilds_from_the_database(docs):
     assert reindex.call(ids=None) == 1
     assert [h.id for h in search.query(WORD).hits] == [public.pk]
     assert reindex.call(ids=[public.pk, hidden[1].pk]) == 1
+
+
+def test_cached_document_page_carries_each_visitors_own_csrf_token(client, docs):
+    from django.test import Client
+
+    public, _ = docs
+    url = reverse("publications_public:document", args=[public.pk])
+    first = client.get(url)
+    other = Client()
+    second = other.get(url)
+    assert "gongkai-csrf-slot" not in second.content.decode()
+    token = second.content.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    # The token in the form belongs to this visitor's cookie: the language switch works.
+    other_csrf = Client(enforce_csrf_checks=True)
+    other_csrf.cookies = other.cookies
+    resp = other_csrf.post(
+        "/i18n/setlang/", {"language": "en", "next": url, "csrfmiddlewaretoken": token}
+    )
+    assert resp.status_code == 302
+    assert first.status_code == 200

@@ -206,7 +206,8 @@ class SQLiteBackend:
                 return ranked, total, True
             # Broad query: title matches newest first, then the rest newest first.
             texpr, _, _ = self._match(words, f, column="{title}")
-            ntitle = self._count(c, texpr, where, wparams, COUNT_CAP)
+            # Exact when below offset + limit; otherwise the title tier fills this page.
+            ntitle = self._count(c, texpr, where, wparams, offset + limit)
             out: list[int] = []
             if offset < ntitle:
                 out = self._ids(c, texpr, where, wparams, limit, offset)

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 
 from gongkai.agencies.models import Agency
 from gongkai.publications import selectors, services
+from gongkai.publications.models import Publication
 
 
 class Command(BaseCommand):
@@ -13,9 +14,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--agency", type=int, help="only list this agency")
         parser.add_argument("--quiet", action="store_true")
+        parser.add_argument("--all", action="store_true", help="recompute published records too")
 
-    def handle(self, agency=None, quiet=False, **opts):
-        changed = services.refresh_clock()
+    def handle(self, agency=None, quiet=False, all=False, **opts):
+        # Published records only change with the calendar (handled by calendar_changed);
+        # daily, only the unpublished ones can turn late.
+        qs = Publication.objects.all()
+        if not all:
+            qs = qs.filter(status__in=services.PRE_PUBLICATION)
+        changed = services.refresh_clock(qs)
         ids = [agency] if agency else list(Agency.objects.values_list("pk", flat=True))
         late = list(selectors.late_unpublished(ids))
         soon = list(selectors.due_soon(ids))
