@@ -197,3 +197,4 @@ def test_appeal_links_to_an_application_of_the_same_agency(demo, edu, as_user):
     assert r.status_code == 302
     assert Appeal.objects.get().info_request == req
     assert list(req.appeals.all()) == list(Appeal.objects.all())
+    assert req.tracking_number in c.get("/staff/appeals/").content.decode()
