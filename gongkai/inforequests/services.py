@@ -388,12 +388,7 @@ def recompute(req: InfoRequest, save: bool = True, events=None):
     return state
 
 
-def recompute_open_cases(years=None, agency_ids=None, statuses=OPEN_STATUSES) -> int:
-    """Recompute stored due dates of open cases whose clock window touches ``years``.
-
-    Called when calendar overrides change (gongkai.workcalendar.services.calendar_changed) and by
-    the daily task (pauses that end by themselves). Returns the number of cases rewritten.
-    """
+def _open_cases(years=None, agency_ids=None, statuses=OPEN_STATUSES):
     qs = InfoRequest.objects.filter(status__in=statuses, received_on__isnull=False)
     if agency_ids is not None:
         qs = qs.filter(agency_id__in=agency_ids)
@@ -402,23 +397,52 @@ def recompute_open_cases(years=None, agency_ids=None, statuses=OPEN_STATUSES) ->
         # A change in year Y matters to cases received by the end of Y whose clock is not over
         # before Y starts (open pauses have no due date yet: always recompute those).
         qs = qs.filter(received_on__lte=hi).filter(Q(due_on__gte=lo) | Q(due_on__isnull=True))
+    return qs
+
+
+def recompute_open_cases(years=None, agency_ids=None, statuses=OPEN_STATUSES) -> int:
+    """Recompute stored due dates of open cases whose clock window touches ``years``.
+
+    Called when calendar overrides change (gongkai.workcalendar.services.calendar_changed) and by
+    the daily task (pauses that end by themselves). Returns the number of cases rewritten.
+    """
+    qs = _open_cases(years, agency_ids, statuses)
+    changed: list[InfoRequest] = []
     n = 0
     for req in qs.select_related("agency").prefetch_related("events").iterator(chunk_size=500):
         events = sorted(req.events.all(), key=lambda e: (e.on, e.pk))
-        before = (req.status, req.due_on)
+        before = (req.status, req.due_on, req.clock_warnings)
         try:
             recompute(req, save=False, events=events)
         except ValidationError:
             log.warning("clock error while recomputing case %s", req.pk)
             continue
-        if (req.status, req.due_on) != before:
-            InfoRequest.objects.filter(pk=req.pk).update(status=req.status, due_on=req.due_on)
+        if (req.status, req.due_on, req.clock_warnings) != before:
+            changed.append(req)
             n += 1
+        if len(changed) >= 500:
+            InfoRequest.objects.bulk_update(changed, ["status", "due_on", "clock_warnings"])
+            changed.clear()
+    if changed:
+        InfoRequest.objects.bulk_update(changed, ["status", "due_on", "clock_warnings"])
     return n
 
 
+# Up to this many affected cases are recomputed at once when the calendar changes; more go to
+# the background worker (``gongkai db_worker``) so the admin's save stays quick.
+CALENDAR_INLINE_LIMIT = 2000
+
+
 def on_calendar_changed(sender, years=None, **kwargs):
-    recompute_open_cases(years=years or None)
+    years = set(years or ())
+    if _open_cases(years or None).count() <= CALENDAR_INLINE_LIMIT:
+        recompute_open_cases(years=years or None)
+        return
+    from .tasks import recompute_after_calendar_change
+
+    transaction.on_commit(
+        lambda: recompute_after_calendar_change.enqueue(years=sorted(years) or None)
+    )
 
 
 # ---------------------------------------------------------------------------- intake

@@ -28,6 +28,14 @@ def send_reminders() -> dict:
     return counts
 
 
+@task()
+def recompute_after_calendar_change(years: list[int] | None = None) -> int:
+    """Re-derive stored due dates after calendar overrides changed (large installations)."""
+    from .services import recompute_open_cases
+
+    return recompute_open_cases(years=set(years) if years else None)
+
+
 def schedule_next() -> bool:
     """Queue tomorrow's run (08:00 local) if none is queued. Returns True if it queued one."""
     try:

@@ -27,6 +27,7 @@ from . import selectors, services
 from .models import (
     OPEN_STATUSES,
     OUTCOME_CHOICES,
+    OUTCOME_KEYS,
     Attachment,
     InfoRequest,
     Status,
@@ -352,6 +353,13 @@ def ledger(request):
         raise PermissionDenied
     form, filters = _ledger_filters(request)
     qs = selectors.ledger(request.user, filters)
+    cell = _table3_cell(request)
+    if cell:
+        # Drill-down from table 三: the cases behind one figure (still only visible ones).
+        year, row, column = cell
+        agency_ids = qs.values_list("agency_id", flat=True).distinct()
+        ids = selectors.table3_queryset(agency_ids, year, row, column).values("pk")
+        qs = qs.filter(pk__in=ids)
     if request.GET.get("export") == "xlsx":
         return _xlsx(request, qs)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -361,8 +369,27 @@ def ledger(request):
     return render(
         request,
         "inforequests/ledger.html",
-        {"form": form, "page": page, "query": params.urlencode(), "total": page.paginator.count},
+        {
+            "form": form,
+            "page": page,
+            "query": params.urlencode(),
+            "total": page.paginator.count,
+            "cell": cell,
+        },
     )
+
+
+def _table3_cell(request):
+    """``?year=2025&row=withheld.state_secret&column=natural`` → (year, row, column) or None."""
+    from gongkai.reportschema import APPLICANT_TYPES
+
+    year, row = request.GET.get("year", ""), request.GET.get("row", "")
+    column = request.GET.get("column", "total")
+    rows = {"new", "carried_over", "outcomes_total", "carried_forward", *OUTCOME_KEYS}
+    rows |= {"withheld", "unavailable", "not_processed", "other"}
+    if not (year.isdigit() and row in rows and column in (*APPLICANT_TYPES, "total")):
+        return None
+    return int(year), row, column
 
 
 XLSX_COLUMNS = [
@@ -449,7 +476,9 @@ def table3(request):
             ("carried_over", _("二、上年结转政府信息公开申请数量"))]  # fmt: skip
     rows += list(OUTCOME_CHOICES)
     rows += [("outcomes_total", _("（七）总计")), ("carried_forward", _("四、结转下年度继续办理"))]
-    grid = [(k, label, [cells[f"applications.{k}.{c}"] for c, _l in cols]) for k, label in rows]
+    grid = [
+        (k, label, [(c, cells[f"applications.{k}.{c}"]) for c, _l in cols]) for k, label in rows
+    ]
     return render(
         request,
         "inforequests/table3.html",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/correct/", views.correct, name="correct"),
+    path("<int:pk>/versions/<int:number>/", views.version, name="version"),
     path("<int:pk>/action/<slug:name>/", views.action, name="action"),
     path("<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
     path("<int:pk>/interpretations/", views.interpretation_add, name="interpretation_add"),

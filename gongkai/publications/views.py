@@ -42,6 +42,7 @@ from .models import (
     PrivacyFinding,
     Publication,
     PublicationKind,
+    PublicationVersion,
     Status,
     Validity,
 )
@@ -252,6 +253,59 @@ def detail(request, pk):
             "interpretation_form": InterpretationForm(),
             "pre_publication": pub.status
             in (Status.DRAFT, Status.SUBMITTED, Status.REVIEWED, Status.APPROVED),
+        },
+    )
+
+
+FIELD_LABELS = {
+    "title": _("名称"),
+    "index_number": _("索引号"),
+    "document_number": _("文号"),
+    "issued_on": _("成文日期"),
+    "formed_on": _("形成或者变更日期"),
+    "published_at": _("发布日期"),
+    "column": _("栏目"),
+    "publisher": _("发布机构"),
+    "summary": _("内容概述"),
+    "keywords": _("主题词"),
+    "topic": _("主题分类"),
+    "genre": _("体裁"),
+    "disclosure_mode": _("公开属性"),
+    "withheld_ground": _("不予公开理由"),
+    "kind": _("文件类型"),
+    "validity": _("有效性"),
+    "validity_changed_on": _("有效性变更日期"),
+    "status": _("状态"),
+    "attachments": _("附件"),
+}
+
+
+@login_required
+def version(request, pk, number):
+    """One snapshot of the version history, with what changed since the previous one."""
+    pub = _publication(request, pk)
+    v = get_object_or_404(PublicationVersion, publication=pub, number=number)
+    prev = PublicationVersion.objects.filter(publication=pub, number__lt=number).first()
+    rows = []
+    for key, label in FIELD_LABELS.items():
+        value = v.data.get(key)
+        before = prev.data.get(key) if prev else None
+        rows.append(
+            {
+                "label": label,
+                "value": "、".join(value) if isinstance(value, list) else value,
+                "changed": prev is not None and value != before,
+            }
+        )
+    return render(
+        request,
+        "publications/staff/version.html",
+        {
+            "pub": pub,
+            "agency": pub.agency,
+            "v": v,
+            "rows": rows,
+            "body_changed": prev is not None and prev.body != v.body,
         },
     )
 

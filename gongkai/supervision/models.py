@@ -164,3 +164,28 @@ class CheckedReport(models.Model):
     @property
     def agency(self):
         return self.batch.agency
+
+
+class ProblemEvent(models.Model):
+    """Append-only history of one problem item: every answer, acceptance and reopening,
+    so a re-answered item keeps the earlier rectification notes and review comments."""
+
+    class Kind(models.TextChoices):
+        ANSWERED = "answered", _("反馈整改情况")
+        ACCEPTED = "accepted", _("验收通过")
+        REOPENED = "reopened", _("退回重新整改")
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    note = models.TextField(blank=True)
+    on = models.DateField(null=True, blank=True)  # the rectification date for answers
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["problem", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id} {self.kind}"

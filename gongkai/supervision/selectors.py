@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from gongkai.agencies.models import Agency
 from gongkai.agencies.permissions import Action, agencies_for, can
 
 from . import sources
-from .models import Category, ListStatus, Problem, ProblemList, ProblemStatus
+from .models import Category, ListStatus, Problem, ProblemEvent, ProblemList, ProblemStatus
 
 # Columns of the supervision table, in display order; each a key of DashboardRow.counts.
 COUNT_KEYS = ("overdue", "due_soon", "late_publications", "stale_columns", "open_lists")
@@ -95,6 +95,10 @@ def dashboard_rows(
         row.counts["open_lists"] = lists.get(a.pk, 0)
         row.report = None if reports is None else reports.get(a.pk)
         rows.append(row)
+    return rows, totals_of(rows, available), available
+
+
+def totals_of(rows: list[DashboardRow], available: set[str]) -> dict:
     totals = {
         k: (sum(r.counts[k] or 0 for r in rows) if k in available else None) for k in COUNT_KEYS
     }
@@ -103,7 +107,7 @@ def dashboard_rows(
         if "report" in available
         else None
     )
-    return rows, totals, available
+    return totals
 
 
 def sort_rows(rows: list[DashboardRow], key: str, descending: bool) -> list[DashboardRow]:
@@ -258,7 +262,9 @@ def can_answer_list(user, plist: ProblemList) -> bool:
 
 
 def problems_of(plist: ProblemList) -> QuerySet[Problem]:
-    return plist.items.select_related("answered_by", "reviewed_by")
+    return plist.items.select_related("answered_by", "reviewed_by").prefetch_related(
+        Prefetch("events", queryset=ProblemEvent.objects.select_related("by"))
+    )
 
 
 # --------------------------------------------------------------------------- dashboard widget

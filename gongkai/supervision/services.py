@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from gongkai.agencies.models import Agency
 from gongkai.agencies.permissions import Action, can
 
-from .models import Category, ListStatus, Problem, ProblemList, ProblemStatus
+from .models import Category, ListStatus, Problem, ProblemEvent, ProblemList, ProblemStatus
 
 MAX_ITEMS = 200
 # Evidence links are shown to the addressee as links: only platform paths or web addresses
@@ -131,6 +131,9 @@ def answer_problem(user, problem: Problem, note: str, rectified_on: date | None 
     problem.answered_by = user
     problem.status = ProblemStatus.ANSWERED
     problem.save()
+    ProblemEvent.objects.create(
+        problem=problem, kind=ProblemEvent.Kind.ANSWERED, note=note, on=rectified_on, by=user
+    )
     _refresh_status(problem.problem_list)
     return problem
 
@@ -155,6 +158,9 @@ def accept_problem(user, problem: Problem, note: str = "") -> Problem:
     problem.accepted_on = timezone.localdate()
     problem.reviewed_by = user
     problem.save()
+    ProblemEvent.objects.create(
+        problem=problem, kind=ProblemEvent.Kind.ACCEPTED, note=problem.review_note, by=user
+    )
     _refresh_status(problem.problem_list)
     return problem
 
@@ -174,5 +180,8 @@ def reopen_problem(user, problem: Problem, note: str) -> Problem:
     problem.reviewed_by = user
     problem.times_reopened += 1
     problem.save()
+    ProblemEvent.objects.create(
+        problem=problem, kind=ProblemEvent.Kind.REOPENED, note=note, by=user
+    )
     _refresh_status(problem.problem_list)
     return problem

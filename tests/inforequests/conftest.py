@@ -106,3 +106,13 @@ def _no_letters(request):
 @pytest.fixture
 def letters_on():
     return True
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """Override rows created by one test are rolled back, but the calendar cache would keep them."""
+    from gongkai.workcalendar.services import invalidate
+
+    invalidate()
+    yield
+    invalidate()

@@ -260,3 +260,24 @@ def test_case_can_be_deleted_whole(make_case, users):
                               pages=150)  # fmt: skip
     InfoRequest.objects.filter(pk=req.pk).delete()
     assert not InfoRequestEvent.objects.filter(request_id=req.pk).exists()
+
+
+@pytest.mark.django_db
+def test_large_calendar_change_goes_to_the_worker(make_case, monkeypatch,
+                                                  django_capture_on_commit_callbacks):  # fmt: skip
+    from django_tasks_db.models import DBTaskResult
+
+    from gongkai.workcalendar.models import WorkdayOverride
+
+    req = make_case(day="2025-09-26")
+    monkeypatch.setattr(services, "CALENDAR_INLINE_LIMIT", 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        WorkdayOverride.objects.create(day=date(2025, 10, 15), kind="holiday", note="测试")
+    req.refresh_from_db()
+    assert req.due_on == date(2025, 10, 30)  # not yet: queued
+    task = DBTaskResult.objects.get(task_path__endswith="recompute_after_calendar_change")
+    from gongkai.inforequests.tasks import recompute_after_calendar_change
+
+    assert recompute_after_calendar_change.call(**task.args_kwargs["kwargs"]) == 1
+    req.refresh_from_db()
+    assert req.due_on == date(2025, 10, 31)

@@ -303,3 +303,24 @@ def test_upload_limits(make_case, as_user):
     assert (
         as_user("cityclerk").get(reverse("inforequests:attachment", args=[a.pk])).status_code == 403
     )
+
+
+@pytest.mark.django_db
+def test_table3_figures_link_to_their_cases(make_case, as_user, users):
+    from gongkai.inforequests import services
+
+    a = make_case(day="2025-06-03")
+    b = make_case(day="2025-06-04")
+    services.reply(a, users["clerk"], on=date(2025, 6, 20), outcome="withheld.state_secret",
+                   reasons="属于国家秘密")  # fmt: skip
+    c = as_user("clerk")
+    page = c.get(reverse("inforequests:table3") + "?year=2025").content.decode()
+    assert "row=withheld.state_secret&amp;column=natural" in page
+    url = reverse("inforequests:ledger")
+    got = c.get(url, {"year": 2025, "row": "withheld.state_secret", "column": "natural"})
+    body = got.content.decode()
+    assert f"/staff/requests/{a.pk}/" in body and f"/staff/requests/{b.pk}/" not in body
+    got = c.get(url, {"year": 2025, "row": "carried_forward", "column": "total"}).content.decode()
+    assert f"/staff/requests/{b.pk}/" in got and f"/staff/requests/{a.pk}/" not in got
+    got = c.get(url, {"year": 2025, "row": "withheld"}).content.decode()  # group row
+    assert f"/staff/requests/{a.pk}/" in got

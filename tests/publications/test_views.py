@@ -1,6 +1,6 @@
 """Staff pages: permissions, the workflow through HTTP, and the locked publication date."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -197,3 +197,36 @@ def test_index_settings_validation(as_user, demo):
         },
     )
     assert draft(a).index_number.startswith("qsjy-2026-000")
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "post", "delete"])
+def test_the_api_cannot_change_the_publication_date(client, as_user, demo, method):
+    import json
+
+    pub = publish_flow(draft(demo["青山市:教育局"]))
+    stamp = pub.published_at
+    body = json.dumps({"published_at": "2020-01-01T00:00:00+08:00", "title": "改"})
+    for c in (client, as_user("head")):
+        r = getattr(c, method)(f"/api/publications/{pub.pk}", body, content_type="application/json")
+        assert r.status_code in (401, 403, 404, 405)
+    pub.refresh_from_db()
+    assert pub.published_at == stamp and pub.title != "改"
+    # …and the API reports the stored date.
+    got = client.get(f"/api/publications/{pub.pk}").json()
+    api_stamp = datetime.fromisoformat(got["published_at"].replace("Z", "+00:00"))
+    assert abs((api_stamp - stamp).total_seconds()) < 1
+
+
+def test_version_pages_show_what_changed(as_user, demo):
+    pub = publish_flow(draft(demo["青山市:教育局"]))
+    from gongkai.publications import services
+
+    from .helpers import user
+
+    services.correct_publication(user("head"), pub, {"title": "新标题"}, "更正标题")
+    last = pub.versions.first()
+    c = as_user("clerk")
+    page = c.get(_url("version", pub.pk, last.number)).content.decode()
+    assert "新标题" in page and "有变化" in page and "更正标题" in page
+    assert c.get(_url("version", pub.pk, 999)).status_code == 404
+    assert as_user("township").get(_url("version", pub.pk, last.number)).status_code == 403

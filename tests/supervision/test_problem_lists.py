@@ -50,6 +50,14 @@ def test_issue_answer_accept_closes_the_list(users, demo):
     services.accept_problem(users["supervisor"], Problem.objects.get(pk=p2.pk))
     plist.refresh_from_db()
     assert plist.status == ListStatus.CLOSED
+    # the history keeps the first, insufficient answer and the reason it was sent back
+    history = [(e.kind, e.note) for e in p2.events.all()]
+    assert history == [
+        ("answered", "已更正电话"),
+        ("reopened", "传真号仍有误"),
+        ("answered", "电话和传真均已更正"),
+        ("accepted", ""),
+    ]
 
 
 def test_rules_reject_bad_input_without_saving(users, demo):
@@ -239,3 +247,10 @@ def test_overdue_lists_are_flagged(as_user, users, demo):
     assert "已逾期" in as_user("head").get(reverse("supervision:received")).content.decode()
     ProblemList.objects.filter(pk=plist.pk).update(status="closed")
     assert not ProblemList.objects.get(pk=plist.pk).is_overdue
+
+
+def test_staff_dashboard_shows_the_widgets(as_user, demo):
+    sv_demo.build(demo)
+    assert "打开监督台" in as_user("supervisor").get("/staff/").content.decode()
+    html = as_user("head").get("/staff/").content.decode()
+    assert "查看问题清单" in html and reverse("supervision:received") in html
