@@ -110,6 +110,16 @@ def _raw_inserter(model, variable: list[str]):
     )
 
     def insert(rows):
+        if connection.vendor == "postgresql":  # COPY: an order of magnitude faster
+            connection.ensure_connection()
+            with connection.connection.cursor() as cur:
+                copy_sql = (
+                    f"COPY {qn(model._meta.db_table)} ({', '.join(qn(c) for c in cols)}) FROM STDIN"
+                )
+                with cur.copy(copy_sql) as copy:
+                    for r in rows:
+                        copy.write_row(r + tail)
+            return
         with connection.cursor() as cur:
             cur.executemany(sql, [r + tail for r in rows])
 
@@ -336,7 +346,7 @@ def main():
     )
     print(f"ratio build / bare: {build / bare:.2f}x (target <= 2x)")
     phases = [
-        ("table 三 grouped query", lambda: list(builder._table3_rows(None, year))),
+        ("table 三 grouped query", lambda: builder._fetch(builder._table3_rows(None, year))),
         ("table 三 query + distribution", lambda: builder.table3_by_agency(None, year)),
         ("table 四 grouped", lambda: table4_counts_by_agency(None, year)),
         ("table 二 (publications)", lambda: builder._table2_many(None, year, "2021")),

@@ -5,8 +5,6 @@
   each app keeping to its own path prefixes.
 """
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -34,5 +32,5 @@ urlpatterns += [
 urlpatterns += [path("", include(f"gongkai.{app}.public_urls")) for app in PUBLIC_APPS]
 urlpatterns += [path("", include("gongkai.portal.urls"))]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_ROOT is never served as such, not even with DEBUG: it holds applicants' uploads and
+# letters. Every file goes out through a view that checks who is asking.

@@ -13,6 +13,15 @@ import pytest
 
 CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CHROMIUM = os.environ.get("GONGKAI_CHROMIUM", "/usr/bin/chromium")
+# Property tests: no per-example deadline (CI machines are shared and timing is not behaviour).
+from hypothesis import HealthCheck  # noqa: E402
+from hypothesis import settings as _hsettings  # noqa: E402
+
+_hsettings.register_profile(
+    "gongkai", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+_hsettings.load_profile("gongkai")
+
 # Playwright's sync API runs an event loop; Django must allow sync DB calls from tests then.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -124,6 +124,19 @@ DEMO_USERS = [
 ]
 
 
+_password_hash: str | None = None
+
+
+def _demo_password_hash() -> str:
+    """All demo users share one password: hash it once (argon2 is slow by design)."""
+    global _password_hash
+    if _password_hash is None:
+        from django.contrib.auth.hashers import make_password
+
+        _password_hash = make_password(DEMO_PASSWORD)
+    return _password_hash
+
+
 @transaction.atomic
 def build_users(agencies: dict[str, Agency]) -> list[tuple[str, str]]:
     User = get_user_model()
@@ -131,7 +144,7 @@ def build_users(agencies: dict[str, Agency]) -> list[tuple[str, str]]:
     for username, key, roles, desc in DEMO_USERS:
         user, created = User.objects.get_or_create(username=username)
         if created:
-            user.set_password(DEMO_PASSWORD)
+            user.password = _demo_password_hash()
             user.first_name = desc.split(" · ")[0]
             if username == "admin":
                 user.is_staff = user.is_superuser = True

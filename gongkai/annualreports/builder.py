@@ -86,17 +86,52 @@ def _plan(fmt: str, atype: str, outcome: str | None) -> tuple[tuple[str, int], .
     return tuple(plan)
 
 
+def _fetch(qs) -> list[tuple]:
+    """Run a values_list queryset on a plain cursor: the grouped counts need no model
+    converters, and at ~60,000 rows Django's per-row conversion costs more than the query."""
+    from django.db import connections
+
+    sql, params = qs.query.sql_with_params()
+    with connections[qs.db].cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
 def table3_by_agency(agency_ids: Iterable[int] | None, year: int, fmt: str = "2021"):
-    """{agency_id: table 三 cells} for many agencies in ONE grouped query."""
-    out: dict[int, dict] = {}
-    template = zero_table3(fmt)
-    for agency_id, *row in _table3_rows(_ids(agency_ids), year):
-        cells = out.get(agency_id)
-        if cells is None:
-            cells = out[agency_id] = template.copy()
-        for key, i in _plan(fmt, row[0], row[1]):
-            cells[key] += row[i]
-    return out
+    """{agency_id: table 三 cells} for many agencies in ONE grouped query, distributed into
+    cells with numpy: each (applicant type, outcome) group row adds its four counts to the
+    cells named by `_plan`, for all rows at once."""
+    import numpy as np
+
+    rows = _fetch(_table3_rows(_ids(agency_ids), year))
+    if not rows:
+        return {}
+    keys = _zero_table3(fmt)
+    key_index = {k: i for i, k in enumerate(keys)}
+    agencies: dict[int, int] = {}
+    combos: dict[tuple, int] = {}
+    a_idx = np.empty(len(rows), dtype=np.int64)
+    c_idx = np.empty(len(rows), dtype=np.int64)
+    vals = np.empty((len(rows), len(C.SUMMARY_ROWS)), dtype=np.int64)
+    for n, (agency_id, atype, outcome, *counts) in enumerate(rows):
+        a_idx[n] = agencies.setdefault(agency_id, len(agencies))
+        c_idx[n] = combos.setdefault((atype, outcome), len(combos))
+        vals[n] = counts
+    width = max(len(_plan(fmt, *c)) for c in combos)
+    plan_keys = np.full((len(combos), width), len(keys), dtype=np.int64)  # spare column
+    plan_cols = np.zeros((len(combos), width), dtype=np.int64)
+    for combo, ci in combos.items():
+        for j, (key, col) in enumerate(_plan(fmt, *combo)):
+            plan_keys[ci, j] = key_index[key]
+            plan_cols[ci, j] = col - 2
+    mat = np.zeros((len(agencies), len(keys) + 1), dtype=np.int64)
+    rng = np.arange(len(rows))
+    for j in range(width):
+        np.add.at(mat, (a_idx, plan_keys[c_idx, j]), vals[rng, plan_cols[c_idx, j]])
+    return {
+        agency_id: dict(zip(keys, mat[i, :-1].tolist(), strict=True))
+        for agency_id, i in agencies.items()
+    }
 
 
 def to_format(t3: Mapping[str, int], fmt: str) -> dict[str, int]:

@@ -7,6 +7,7 @@ in the report text.
 
 from __future__ import annotations
 
+import logging
 import re
 from bisect import bisect_right
 from pathlib import PurePath
@@ -17,6 +18,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from .models import CheckBatch, CheckedReport
+
+log = logging.getLogger(__name__)
 
 SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -119,6 +122,7 @@ def run_batch(batch_id: int) -> CheckBatch:
         try:
             rep = check(bytes(row.source), name=row.file_name)
         except Exception as exc:  # the checker promises not to raise; a bug must not lose the batch
+            log.exception("checker failed on %s (batch %s)", row.file_name, batch.pk)
             row.error = _("检查时出错：%(e)s") % {"e": type(exc).__name__}
             rep = None
         if rep is not None:
@@ -138,6 +142,8 @@ def run_batch(batch_id: int) -> CheckBatch:
         near_copies(reports)
     except ImportError:
         pass
+    except Exception:  # batch-wide comparisons are extras: keep the per-file results
+        log.exception("checker batch comparisons failed for batch %s", batch.pk)
     for row, rep in checked:
         row.result = rep.to_dict()
         row.save(update_fields=["result"])

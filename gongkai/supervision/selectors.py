@@ -95,6 +95,10 @@ def dashboard_rows(
         row.counts["open_lists"] = lists.get(a.pk, 0)
         row.report = None if reports is None else reports.get(a.pk)
         rows.append(row)
+    return rows, totals_of(rows, available), available
+
+
+def totals_of(rows: list[DashboardRow], available: set[str]) -> dict:
     totals = {
         k: (sum(r.counts[k] or 0 for r in rows) if k in available else None) for k in COUNT_KEYS
     }
@@ -103,7 +107,7 @@ def dashboard_rows(
         if "report" in available
         else None
     )
-    return rows, totals, available
+    return totals
 
 
 def sort_rows(rows: list[DashboardRow], key: str, descending: bool) -> list[DashboardRow]:

@@ -11,6 +11,7 @@ from django.db.models.functions import Length
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -61,6 +62,7 @@ def index(request):
     rows, totals, available = selectors.dashboard_rows(request.user, agency, level=level or None)
     if valid and form.cleaned_data["problems"]:
         rows = [r for r in rows if r.problem_total]
+        totals = selectors.totals_of(rows, available)
     sort = request.GET.get("sort", "")
     if sort not in selectors.SORT_KEYS:
         sort = ""
@@ -94,7 +96,7 @@ def index(request):
                 "key": key,
                 "label": label,
                 "numeric": numeric,
-                "query": "&".join(f"{k}={v}" for k, v in params.items()),
+                "query": urlencode(params),
                 "sorted": ("descending" if descending else "ascending") if sort == key else "",
                 "available": key in available or key in ("name", "level"),
             }
@@ -264,7 +266,7 @@ def list_detail(request, pk):
     )
 
 
-def _problem_action(request, pk, fn, needs_note=False):
+def _problem_action(request, pk, fn):
     problem = get_object_or_404(Problem.objects.select_related("problem_list"), pk=pk)
     form = ReviewForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""

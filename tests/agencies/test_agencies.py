@@ -135,3 +135,12 @@ def test_portal_in_three_languages(client, demo, lang, expected, absent):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
     html = client.get("/").content.decode()
     assert expected in html and absent not in html
+
+
+def test_media_files_are_never_served_directly(client, demo, settings):
+    from pathlib import Path
+
+    secret = Path(settings.MEDIA_ROOT) / "requests" / "id-card.txt"
+    secret.parent.mkdir(parents=True, exist_ok=True)
+    secret.write_text("110101199003071234")
+    assert client.get("/media/requests/id-card.txt").status_code == 404

@@ -152,3 +152,16 @@ def test_demo_report_ready_and_idempotent(demo):
     assert last.status == ReportStatus.PUBLISHED and last.versions.count() == 1
     assert "上年度问题整改情况" in r.section_5
     assert "政策解读形式较为单一" in services.last_year_section_5(r.agency, 2025)
+
+
+def test_open_data_api(report, users, client):
+    assert client.get(f"/api/reports/{report.agency_id}/2025").status_code == 404
+    services.mark_reviewed(users["head"], report)
+    services.publish(users["head"], report)
+    rows = client.get("/api/reports/").json()
+    assert [(r["agency_id"], r["year"], r["version"]) for r in rows] == [
+        (report.agency_id, 2025, 1)
+    ]
+    data = client.get(f"/api/reports/{report.agency_id}/2025").json()
+    page = json.loads(client.get(f"/reports/{report.agency_id}/2025.json").content)
+    assert data["cells"] == page["cells"] and "applications.new.total" in data["cells"]

@@ -313,3 +313,21 @@ def test_export_module_needs_no_django():
         timeout=60,
     )
     assert r.returncode == 0, r.stderr
+
+
+def test_a_checker_crash_becomes_an_error_row(as_user, demo, monkeypatch):
+    pytest.importorskip("gongkai.checker")
+    import gongkai.checker
+    import gongkai.checker.batch
+
+    def boom(*a, **k):
+        raise ValueError("bug")
+
+    monkeypatch.setattr(gongkai.checker, "check", boom)
+    monkeypatch.setattr(gongkai.checker.batch, "near_copies", boom)
+    c = as_user("supervisor")
+    r = _upload(c, [SimpleUploadedFile("a.txt", "政府信息公开工作年度报告".encode())])
+    batch = CheckBatch.objects.get()
+    assert batch.state == CheckBatch.State.DONE
+    assert "检查时出错" in batch.reports.get().error
+    assert "检查时出错" in c.get(r["Location"]).content.decode()

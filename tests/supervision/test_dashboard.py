@@ -76,6 +76,8 @@ def test_page_renders_sorts_filters_and_links(as_user, demo, users):
     assert "城关镇" in html and "青山市教育局" not in html
     # bad parameters do not crash
     assert c.get(reverse("supervision:index") + "?level=zzz&sort=zzz&page=-4").status_code == 200
+    html = c.get(reverse("supervision:index") + '?q="><script>x</script>&sort=name').content
+    assert b"<script>x" not in html and b"%3Cscript%3E" in html
 
 
 def test_other_staff_and_anonymous_are_kept_out(client, as_user, demo):

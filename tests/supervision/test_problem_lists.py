@@ -247,3 +247,10 @@ def test_overdue_lists_are_flagged(as_user, users, demo):
     assert "已逾期" in as_user("head").get(reverse("supervision:received")).content.decode()
     ProblemList.objects.filter(pk=plist.pk).update(status="closed")
     assert not ProblemList.objects.get(pk=plist.pk).is_overdue
+
+
+def test_staff_dashboard_shows_the_widgets(as_user, demo):
+    sv_demo.build(demo)
+    assert "打开监督台" in as_user("supervisor").get("/staff/").content.decode()
+    html = as_user("head").get("/staff/").content.decode()
+    assert "查看问题清单" in html and reverse("supervision:received") in html
