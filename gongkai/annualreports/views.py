@@ -53,6 +53,9 @@ def _errors(request, exc: ValidationError) -> None:
 def index(request):
     agency = _current(request)
     year = report_year_for(timezone.localdate())
+    wanted = request.GET.get("open", "")
+    if wanted.isdigit() and 2019 <= int(wanted) <= year + 1:
+        return redirect("annualreports:open", int(wanted))
     return render(
         request,
         "annualreports/index.html",

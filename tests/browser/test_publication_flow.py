@@ -22,7 +22,7 @@ def _open(page, pub):
 def test_publication_flow(page, login, demo):
     login("clerk")
     page.goto(page.base_url + "/staff/publications/")
-    page.click("text=新建")
+    page.click("#btn-new")
     page.select_option("#id_column", label="— 法规文件")
     page.fill("#id_title", TITLE)
     page.fill("#id_document_number", "青教[2026]5号")
