@@ -23,12 +23,14 @@ DEFAULT_RULES = {
         "12月31日尚未答复的计入“结转下年度继续办理”。"
     ),
     "applicant": "代理人提出的申请按被代理人的申请人类型统计。",
-    "appeals": (
-        "行政复议、行政诉讼案件按申请或立案日期计入当年；结果按当年12月31日的状态统计，"
-        "当日尚未作出决定或裁判的计入“尚未审结”。"
-    ),
 }
 
 
 def counting_rules() -> dict[str, str]:
-    return {**DEFAULT_RULES, **settings.GONGKAI.get("ANNUAL_REPORT_RULES", {})}
+    from gongkai.appeals.selectors import COUNTING_RULE  # the rule lives where it is applied
+
+    return {
+        **DEFAULT_RULES,
+        "appeals": COUNTING_RULE,
+        **settings.GONGKAI.get("ANNUAL_REPORT_RULES", {}),
+    }

@@ -53,6 +53,9 @@ def _errors(request, exc: ValidationError) -> None:
 def index(request):
     agency = _current(request)
     year = report_year_for(timezone.localdate())
+    wanted = request.GET.get("open", "")
+    if wanted.isdigit() and 2019 <= int(wanted) <= year + 1:
+        return redirect("annualreports:open", int(wanted))
     return render(
         request,
         "annualreports/index.html",
@@ -336,7 +339,10 @@ def _download(doc, ext: str, stem: str) -> HttpResponse:
 def dashboard(request):
     agency = _current(request)
     today = timezone.localdate()
-    year = int(request.GET.get("year") or report_year_for(today))
+    wanted = request.GET.get("year", "")
+    year = (
+        int(wanted) if wanted.isdigit() and 2019 <= int(wanted) <= 2100 else report_year_for(today)
+    )
     if can(request.user, Action.SUPERVISE, agency):
         agencies = agencies_for(request.user, Action.VIEW).filter(path__startswith=agency.path)
     else:

@@ -23,7 +23,7 @@ def _agency(request):
 @login_required
 def index(request):
     agency = _agency(request)
-    qs = Appeal.objects.filter(agency=agency)
+    qs = Appeal.objects.filter(agency=agency).select_related("info_request")
     year = request.GET.get("year", "")
     kind = request.GET.get("kind", "")
     if year.isdigit():

@@ -230,17 +230,16 @@ def _splittable(tok: str | None) -> int:
     return max(1, len(body))
 
 
-MAX_CANDIDATES = 30000
-
-
 def candidates(
     run: str,
     kinds: list[str],
     row_check=None,
     prose_numbers: frozenset[int] = frozenset(),
     keep: int = 8,
+    partial=None,
 ) -> list[tuple[float, tuple[Value, ...]]]:
-    """Scored readings of a value run as len(kinds) cells, best first."""
+    """Scored readings of a value run as len(kinds) cells, best first. `partial(values)`
+    may return False to prune a split as soon as an identity it covers fails."""
     n = len(kinds)
     slots = slots_of(run, n)
     if not slots or all(s is None for s in slots):
@@ -252,19 +251,12 @@ def candidates(
         extra = n - len(slots)
         caps = [_splittable(s) - 1 for s in slots]
         if sum(caps) >= extra:
-            count = 0
-            for dist in _distributions(caps, extra):
-                per = [
-                    list(_token_splits(s, d + 1)) if d else [[s]]
-                    for s, d in zip(slots, dist, strict=True)
-                ]
-                for combo in itertools.product(*per):
-                    readings.append([x for part in combo for x in part])
-                    count += 1
-                    if count > MAX_CANDIDATES:
-                        break
-                if count > MAX_CANDIDATES:
-                    break
+            if partial is _t33_partial:
+                readings = _split_with_total(slots, n)
+            else:
+                readings = _split_readings(slots, n, partial)
+            if not readings and partial is not None:
+                readings = _split_readings(slots, n, None)  # inconsistent table: best prior
         else:
             # too few digits: some cells were left blank; try blanks where they fit
             full = [
@@ -311,15 +303,96 @@ def candidates(
     return scored[:keep]
 
 
-def _distributions(caps: list[int], extra: int):
-    """Ways to hand out `extra` additional cuts among slots with the given capacities."""
-    if not caps:
-        if extra == 0:
-            yield ()
-        return
-    for d in range(min(caps[0], extra) + 1):
-        for rest in _distributions(caps[1:], extra - d):
-            yield (d, *rest)
+MAX_NODES = 200_000
+
+
+def _split_with_total(slots: list[str | None], n: int) -> list[list[str | None]]:
+    """Rows whose last cell is the sum of the others (T3-3): try each suffix of the last
+    run as the total, then split the rest under the running-sum bound — far fewer branches
+    than splitting blindly."""
+    last = slots[-1]
+    if last is None or not re.fullmatch(r"\d+", last):
+        return _split_readings(slots, n, _t33_partial)
+    out: list[list[str | None]] = []
+    for t in range(1, len(last) + 1):
+        tot = last[-t:]
+        if len(tot) > 1 and tot[0] == "0":
+            continue
+        total = int(tot)
+        head = slots[:-1] + ([last[:-t]] if t < len(last) else [])
+        if not head:
+            continue
+
+        def bound(vals, total=total):
+            acc = sum((v or 0) for v in vals)
+            if acc > total:
+                return False
+            return acc == total if len(vals) == n - 1 else None
+
+        out.extend(r + [tot] for r in _split_readings(head, n - 1, bound))
+    return out
+
+
+def _split_readings(slots: list[str | None], n: int, partial=None) -> list[list[str | None]]:
+    """Every way to cut the glued digit runs into n cells (no leading zeros), depth-first,
+    pruned by cell counts and by `partial`."""
+    parsed = []
+    for t in slots:
+        if t is None or not re.match(r"^[+-]?\d", t):
+            parsed.append(None if t is None else ("", "", t))  # 无/—: one cell, not split
+            continue
+        sign = t[0] if t[0] in "+-" else ""
+        body = t[len(sign) :].replace(",", "")
+        digits, _, frac = body.partition(".")
+        parsed.append((sign, digits, "." + frac if frac else ""))
+    cap_after = [0] * (len(slots) + 1)
+    for i in range(len(slots) - 1, -1, -1):
+        p = parsed[i]
+        cap_after[i] = cap_after[i + 1] + (len(p[1]) if p and p[1] else 1)
+    out: list[list[str | None]] = []
+    cur: list[str | None] = []
+    vals: list[Value] = []
+    nodes = 0
+
+    def push(tok, nxt_si, nxt_pos):
+        v = None if tok is None else _parse_token(tok)
+        cur.append(tok)
+        vals.append(v)
+        if partial is None or partial(vals) is not False:
+            rec(nxt_si, nxt_pos)
+        cur.pop()
+        vals.pop()
+
+    def rec(si: int, pos: int) -> None:
+        nonlocal nodes
+        nodes += 1
+        if nodes > MAX_NODES:
+            return
+        if si == len(slots):
+            if len(cur) == n:
+                out.append(list(cur))
+            return
+        p = parsed[si]
+        if p is None or not p[1]:
+            if len(cur) + 1 + (len(slots) - si - 1) <= n:
+                push(None if p is None else p[2], si + 1, 0)
+            return
+        sign, digits, frac = p
+        for end in range(pos + 1, len(digits) + 1):
+            piece = digits[pos:end]
+            if len(piece) > 1 and piece[0] == "0":
+                break
+            last = end == len(digits)
+            k = len(cur) + 1
+            after_min = (0 if last else 1) + (len(slots) - si - 1)
+            after_max = (len(digits) - end) + cap_after[si + 1]
+            if k + after_min > n or k + after_max < n:
+                continue
+            tok = (sign if pos == 0 else "") + piece + (frac if last else "")
+            push(tok, si + 1 if last else si, 0 if last else end)
+
+    rec(0, 0)
+    return out
 
 
 # --- row checks ------------------------------------------------------------------------------
@@ -327,6 +400,22 @@ def _t33(vals: tuple[Value, ...]):
     if any(v is None for v in vals):
         return None  # blanks: no evidence either way
     return sum((v or 0) for v in vals[:-1]) == vals[-1]
+
+
+def _t33_partial(vals) -> bool | None:
+    if len(vals) < 7:
+        return None
+    return _t33(tuple(vals)) is not False
+
+
+def _t4_partial(vals) -> bool | None:
+    k = len(vals)
+    if k % 5 or k == 0:
+        return None
+    part = vals[k - 5 : k]
+    if part[4] is None:
+        return None
+    return sum((v or 0) for v in part[:4]) == part[4]
 
 
 def _t4(vals: tuple[Value, ...]):
@@ -434,7 +523,9 @@ def read_applications(text: str, fmt: Format, prose_numbers=frozenset()) -> Tabl
     last = start
     for key, at, run in read_rows(text, start, end, app_specs(fmt)):
         kinds = ["count"] * 7
-        rr = RowRead(key, at, run, candidates(run, kinds, _t33, prose_numbers))
+        rr = RowRead(
+            key, at, run, candidates(run, kinds, _t33, prose_numbers, partial=_t33_partial)
+        )
         rows.append(rr)
         last = at
     tr = TableRead("applications", rows, True, start, max(last, start))
@@ -524,7 +615,9 @@ def read_appeals(text: str, after: int = 0, prose_numbers=frozenset()) -> TableR
     if nl >= 0 and not re.search(r"\d", run[:nl]):
         run, at = run[nl + 1 :], at + nl + 1  # blank cells closing the header row
     kinds = ["count"] * 15
-    row = RowRead("appeals", at, run, candidates(run, kinds, _t4, prose_numbers))
+    row = RowRead(
+        "appeals", at, run, candidates(run, kinds, _t4, prose_numbers, partial=_t4_partial)
+    )
     return TableRead("appeals", [row], True, pos, at + len(run))
 
 

@@ -1,12 +1,6 @@
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # demo users get passwords; argon2 makes every test's setup take seconds
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def edu(demo):
     return demo["青山市:教育局"]

@@ -171,3 +171,30 @@ def test_demo_is_idempotent(demo):
     n = Appeal.objects.count()
     appeals_demo.build(demo)
     assert Appeal.objects.count() == n > 0
+
+
+def test_appeal_links_to_an_application_of_the_same_agency(demo, edu, as_user):
+    from tests.annualreports.conftest import make_requests
+
+    (req,) = make_requests(
+        edu, [(D(2025, 1, 6), D(2025, 2, 1), "withheld.third_party_rights", "natural")]
+    )
+    (foreign,) = make_requests(
+        demo["青山市:财政局"], [(D(2025, 1, 6), None, None, "natural")], start=50
+    )
+    c = as_user("clerk")
+    base = {
+        "kind": "litigation_direct",
+        "subject": "诉不予公开",
+        "filed_on": "2025-03-01",
+        "decided_on": "",
+        "result": "pending",
+    }
+    r = c.post("/staff/appeals/new/", {**base, "request_number": foreign.tracking_number})
+    assert r.status_code == 200 and "本机关没有编号为" in r.content.decode()
+    assert Appeal.objects.count() == 0
+    r = c.post("/staff/appeals/new/", {**base, "request_number": req.tracking_number})
+    assert r.status_code == 302
+    assert Appeal.objects.get().info_request == req
+    assert list(req.appeals.all()) == list(Appeal.objects.all())
+    assert req.tracking_number in c.get("/staff/appeals/").content.decode()
