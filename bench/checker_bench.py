@@ -79,6 +79,22 @@ def main() -> None:
             run(f"pingtan ({len(pt)} txt+html)", [(p.read_bytes(), p.name) for p in pt], repeat=3)
         )
     rates.append(run(f"synthetic ({args.n}, mixed)", synthetic(args.n)))
+    # worst case, reported apart: every table run together with no separators, so glued
+    # digits must be split by search (the pingtan page.txt case)
+    flat = [
+        (
+            render_text(
+                fk,
+                sample_cells(fk, random.Random(i)),
+                style="flat",
+                title=f"某县{y}年政府信息公开工作年度报告",
+            ),
+            "r.txt",
+        )
+        for i in range(60)
+        for fk, y in [(("2019", 2020), ("2021", 2022))[i % 2]]
+    ]
+    run("synthetic flattened (60)", flat)
     reps = [check(src, name=name) for src, name in synthetic(200, seed=2)]
     t0 = time.process_time()
     near_copies(reps)

@@ -339,7 +339,10 @@ def _download(doc, ext: str, stem: str) -> HttpResponse:
 def dashboard(request):
     agency = _current(request)
     today = timezone.localdate()
-    year = int(request.GET.get("year") or report_year_for(today))
+    wanted = request.GET.get("year", "")
+    year = (
+        int(wanted) if wanted.isdigit() and 2019 <= int(wanted) <= 2100 else report_year_for(today)
+    )
     if can(request.user, Action.SUPERVISE, agency):
         agencies = agencies_for(request.user, Action.VIEW).filter(path__startswith=agency.path)
     else:

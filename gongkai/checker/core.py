@@ -505,7 +505,9 @@ def _structured(rep: Report, body: str, reads, stated, previous):
                         f"第{s.number}部分",
                     )
                 )
-        elif han < 4 and digits == 0:
+        elif digits == 0 and (
+            han == 0 or (han < 4 and not re.search(r"无|没有|未|不涉及", content))
+        ):
             add(
                 Finding(
                     "SECTION-EMPTY",

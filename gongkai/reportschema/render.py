@@ -92,8 +92,9 @@ def render_text(
     title: str = "",
     narrative: Mapping[str, str] | None = None,
 ) -> str:
-    """A whole report as text. style: "pipes" (| a | b |), "lines" (one cell per line,
-    blank cells as empty lines, as scraped pages often are) or "tabs"."""
+    """A whole report as text. style: "pipes" (| a | b |), "lines" (one cell per line; blank
+    cells vanish, as on scraped pages), "tabs", or "flat" (each table run together with no
+    separators at all: `规范性文件898989`)."""
     f = _fmt(fmt)
     narrative = {**DEFAULT_NARRATIVE, **(narrative or {})}
     out = [title] if title else []
@@ -103,6 +104,8 @@ def render_text(
             out.append(narrative[s.number])
         if not s.table:
             continue
+        if style == "flat":
+            out.append("")
         for row in table_rows_text(f.tables[s.table], cells):
             if style == "pipes":
                 out.append("| " + " | ".join(row) + " |")
@@ -110,6 +113,9 @@ def render_text(
                 out.append("\t".join(row))
             elif style == "lines":
                 out.extend(row)
+            elif style == "flat":
+                # tags stripped without separators, as scraped pages often are
+                out[-1] += "".join(row)
             else:
                 raise ValueError(f"unknown style {style!r}")
     return "\n".join(out) + "\n"

@@ -371,7 +371,10 @@ def scan(
         if _is_amount(text, a, b) or _INDEX_AFTER.match(text, b):
             continue
         if len(n) == 18 and is_valid_uscc(n):
-            continue
+            # An all-digit 18-character run passes the USCC check 1 time in 31 by chance; a
+            # UnionPay-shaped one (62…) is only taken for a USCC when the text calls it a code.
+            if not n.startswith("62") or _USCC_KEYWORDS.search(context(a)):
+                continue
         # UnionPay numbers (62…) are what Chinese documents carry; other prefixes passing Luhn
         # by chance (1 in 10) are common among long figures, so without a 卡号/账号 keyword
         # they are only "low".

@@ -1,5 +1,5 @@
-"""The generated report read back through the published-report checker gives the same cells
-and no error findings (one schema, two uses)."""
+"""The generated report (HTML, DOCX and PDF) read back through the published-report checker
+gives the same cells and no error findings (one schema, two uses)."""
 
 import datetime as dt
 import random
@@ -32,12 +32,16 @@ def test_demo_report_read_back_by_the_checker(demo, edu, users):
     built = builder.build_report(report)
     assert built.findings == []
     doc = outputs.doc_from_report(report, built)
-    for html in (outputs.to_print_html(doc),):
-        result = check(html.encode(), name="report.html")
+    for name, data in (
+        ("report.html", outputs.to_print_html(doc).encode()),
+        ("report.docx", outputs.to_docx(doc)),
+        ("report.pdf", outputs.to_pdf(doc)),
+    ):
+        result = check(data, name=name)
         data = result.to_dict()
         errors = [f for f in data["findings"] if f["severity"] == "error"]
-        assert errors == []
+        assert errors == [], name
         got = data["cells"]
         for key, value in built.cells.items():
-            assert key in got, key
-            assert float(got[key]) == float(value), key
+            assert key in got, (name, key)
+            assert float(got[key]) == float(value), (name, key)

@@ -42,6 +42,7 @@ def test_dashboard_page_and_widget(demo, as_user, users):
     c = as_user("supervisor")
     html = c.get("/staff/reports/dashboard/?year=2025").content.decode()
     assert "青山市教育局" in html and "松林县城关镇" in html.replace("人民政府", "")
+    assert c.get("/staff/reports/dashboard/?year=abc").status_code == 200  # bad input: default year
     w = dashboard_widget(users["clerk"], demo["青山市:教育局"])
     assert w["url"] == "/staff/reports/" and "截止日期" in w["text"]
     assert dashboard_widget(users["cityclerk"], demo["青山市:教育局"]) is None

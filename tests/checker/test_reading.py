@@ -191,3 +191,20 @@ def test_markdown_tables():
             lines.append("|" + "---|" * ln.count("|"))
     rep = check("\n".join(lines))
     assert {k: v for k, v in rep.cells.items()} == cells
+
+
+def test_section_six_saying_none_is_not_empty():
+    import random
+
+    from gongkai.reportschema import render_text, sample_cells
+
+    cells = sample_cells("2021", random.Random(8))
+    text = render_text(
+        "2021", cells, title="某区人民政府2022年政府信息公开工作年度报告", narrative={"六": "无。"}
+    )
+    assert not [f for f in check(text).findings if f.code == "SECTION-EMPTY"]
+    text = render_text(
+        "2021", cells, title="某区人民政府2022年政府信息公开工作年度报告", narrative={"六": ""}
+    )
+    (f,) = [f for f in check(text).findings if f.code == "SECTION-EMPTY"]
+    assert "六" in f.where

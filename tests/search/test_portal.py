@@ -193,3 +193,17 @@ def test_cached_document_page_carries_each_visitors_own_csrf_token(client, docs)
     )
     assert resp.status_code == 302
     assert first.status_code == 200
+
+
+def test_bulk_changes_are_indexed_in_the_background(db, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from gongkai.search import hooks
+
+    before = DBTaskResult.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        hooks.schedule(range(1, hooks.INLINE_LIMIT + 2))
+    task = DBTaskResult.objects.order_by("-enqueued_at").first()
+    assert DBTaskResult.objects.count() == before + 1
+    assert task.task_path.endswith("search.tasks.reindex")
+    assert len(task.args_kwargs["kwargs"]["ids"]) == hooks.INLINE_LIMIT + 1

@@ -11,7 +11,7 @@ or a character lexeme is already exact), so recall stays exact.
 from __future__ import annotations
 
 from .. import text
-from .base import RANK_CAP, RECENCY, TITLE_WEIGHT, YEAR_SECONDS, Filters, Row, chunks
+from .base import RANK_CAP, Filters, Row, chunks
 
 # Each counted row costs a detoast of the text (~30 µs): PostgreSQL counts only as far as it
 # must to choose between relevance ranking and the broad-query order; beyond that the portal
@@ -47,11 +47,6 @@ CREATE = [
     "CREATE INDEX IF NOT EXISTS search_entry_column_year ON search_entry (column_id, year)",
 ]
 DROP = ["DROP TABLE IF EXISTS search_entry"]
-
-RECENCY_SQL = (
-    f"(1.0 + {RECENCY} / (1.0 + greatest(0, extract(epoch FROM now()"
-    f" - coalesce(published_at, 'epoch'))) / {YEAR_SECONDS}.0))"
-)
 
 
 def _literal(tokens: set[str]) -> str:
@@ -178,38 +173,30 @@ class PostgresBackend:
         return [r[0] for r in c.fetchall()]
 
     def search(self, words, f: Filters, limit: int, offset: int):
+        """Title matches first, then the others, newest first (base.RANK_CAP); the index on
+        (published_at DESC, id DESC) answers broad queries without sorting."""
         where, params = self._where(words, f)
         tcond, tparams = self._title_cond(words)
         with self.connection.cursor() as c:
             total = self._count(c, where, params, COUNT_CAP + 1)
             if not total:
                 return [], 0, True
-            if total <= RANK_CAP:
-                c.execute(
-                    f"SELECT id, ({TITLE_WEIGHT} * ({tcond})::int"
-                    f" + ts_rank(tsv, %s::tsquery)) * {RECENCY_SQL} AS score"
-                    f" FROM search_entry WHERE {where}"
-                    " ORDER BY score DESC, id DESC LIMIT %s OFFSET %s",
-                    [*tparams, text.tsquery_literal(words, " | "), *params, limit, offset],
-                )
-                return [(r[0], float(r[1])) for r in c.fetchall()], total, True
-            # Broad query: title matches newest first, then the rest newest first.
             twhere, twparams = self._where(words, f, title=True)
             # Exact when below offset + limit; otherwise the title tier fills this page.
             ntitle = self._count(c, twhere, twparams, offset + limit)
-            out: list[int] = []
+            out: list[tuple[int, float]] = []
             if offset < ntitle:
-                out = self._ids(c, twhere, twparams, limit, offset)
+                out = [(i, 2.0) for i in self._ids(c, twhere, twparams, limit, offset)]
             if len(out) < limit:
-                out += self._ids(
+                ids = self._ids(
                     c,
                     f"{where} AND NOT {tcond}",
                     [*params, *tparams],
                     limit - len(out),
                     max(0, offset - ntitle),
                 )
-        ranked = [(i, -float(offset + k)) for k, i in enumerate(out)]
-        return ranked, min(total, COUNT_CAP), total <= COUNT_CAP
+                out += [(i, 1.0) for i in ids]
+        return out, min(total, COUNT_CAP), total <= COUNT_CAP
 
     def match_ids(self, words, f: Filters) -> set[int]:
         """Every matching id, unranked (recall measurement, tests)."""

@@ -9,15 +9,10 @@ instead of a scan after matching.
 
 from __future__ import annotations
 
-import time
-
 from .. import text
 from .base import (
     COUNT_CAP,
     RANK_CAP,
-    RECENCY,
-    TITLE_WEIGHT,
-    YEAR_SECONDS,
     Filters,
     Row,
     chunks,
@@ -47,8 +42,16 @@ CREATE = [
     "CREATE INDEX IF NOT EXISTS search_entry_agency ON search_entry(agency_id)",
     """CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
         title, body, facets, tokenize='unicode61 remove_diacritics 0', detail=full)""",
+    # Titles alone: the title tier of a query reads only title occurrences (a column filter
+    # on search_fts would walk every body occurrence of the characters too).
+    """CREATE VIRTUAL TABLE IF NOT EXISTS search_title_fts USING fts5(
+        title, facets, tokenize='unicode61 remove_diacritics 0', detail=full)""",
 ]
-DROP = ["DROP TABLE IF EXISTS search_fts", "DROP TABLE IF EXISTS search_entry"]
+DROP = [
+    "DROP TABLE IF EXISTS search_title_fts",
+    "DROP TABLE IF EXISTS search_fts",
+    "DROP TABLE IF EXISTS search_entry",
+]
 
 
 def facets(agency_id, column_id, year) -> str:
@@ -116,6 +119,11 @@ class SQLiteBackend:
             c.executemany(
                 "INSERT INTO search_fts (rowid, title, body, facets) VALUES (%s, %s, %s, %s)", fts
             )
+            c.executemany("DELETE FROM search_title_fts WHERE rowid = %s", ids)
+            c.executemany(
+                "INSERT INTO search_title_fts (rowid, title, facets) VALUES (%s, %s, %s)",
+                [(r[0], r[1], r[3]) for r in fts],
+            )
         return len(entries)
 
     def remove(self, ids) -> None:
@@ -123,16 +131,19 @@ class SQLiteBackend:
             for part in chunks(ids):
                 marks = ",".join(["%s"] * len(part))
                 c.execute(f"DELETE FROM search_fts WHERE rowid IN ({marks})", part)
+                c.execute(f"DELETE FROM search_title_fts WHERE rowid IN ({marks})", part)
                 c.execute(f"DELETE FROM search_entry WHERE id IN ({marks})", part)
 
     def clear(self) -> None:
         with self.connection.cursor() as c:
             c.execute("DELETE FROM search_fts")
+            c.execute("DELETE FROM search_title_fts")
             c.execute("DELETE FROM search_entry")
 
     def optimize(self) -> None:
         with self.connection.cursor() as c:
             c.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+            c.execute("INSERT INTO search_title_fts (search_title_fts) VALUES ('optimize')")
 
     def count(self) -> int:
         with self.connection.cursor() as c:
@@ -156,68 +167,63 @@ class SQLiteBackend:
             expr += f" AND facets: yr{int(f.year)}"
         return expr, where, params
 
-    def _ids(self, c, expr, where, params, limit, offset) -> list[int]:
-        """Matching ids, newest (highest rowid) first; FTS5 streams this order."""
-        if where:
+    def _ids(
+        self, c, expr, where, params, limit, offset, by_date: bool, table: str = "search_fts"
+    ) -> list[int]:
+        """Matching ids, newest first: by publication date (sorting at most RANK_CAP rows), or
+        by rowid, which FTS5 streams, for broad queries."""
+        if by_date or where:
+            order = (
+                "coalesce(e.published_at, 0) DESC, e.id DESC" if by_date else f"{table}.rowid DESC"
+            )
             c.execute(
-                "SELECT search_fts.rowid FROM search_fts JOIN search_entry e"
-                f" ON e.id = search_fts.rowid WHERE search_fts MATCH %s{where}"
-                " ORDER BY search_fts.rowid DESC LIMIT %s OFFSET %s",
+                f"SELECT e.id FROM {table} CROSS JOIN search_entry e"
+                f" ON e.id = {table}.rowid WHERE {table} MATCH %s{where}"
+                f" ORDER BY {order} LIMIT %s OFFSET %s",
                 [expr, *params, limit, offset],
             )
         else:
             c.execute(
-                "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
+                f"SELECT rowid FROM {table} WHERE {table} MATCH %s"
                 " ORDER BY rowid DESC LIMIT %s OFFSET %s",
                 [expr, limit, offset],
             )
         return [r[0] for r in c.fetchall()]
 
-    def _count(self, c, expr, where, params, cap) -> int:
-        join = " JOIN search_entry e ON e.id = search_fts.rowid" if where else ""
+    def _count(self, c, expr, where, params, cap, table: str = "search_fts") -> int:
+        join = f" CROSS JOIN search_entry e ON e.id = {table}.rowid" if where else ""
         c.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM search_fts{join}"
-            f" WHERE search_fts MATCH %s{where} LIMIT %s)",
+            f"SELECT count(*) FROM (SELECT 1 FROM {table}{join}"
+            f" WHERE {table} MATCH %s{where} LIMIT %s)",
             [expr, *params, cap],
         )
         return c.fetchone()[0]
 
     def search(self, words, f: Filters, limit: int, offset: int):
+        """Documents whose title holds every word first, then the others; newest first within
+        each tier (see base.RANK_CAP)."""
         expr, where, wparams = self._match(words, f)
-        now = int(time.time())
         with self.connection.cursor() as c:
             total = self._count(c, expr, where, wparams, COUNT_CAP + 1)
             if not total:
                 return [], 0, True
-            if total <= RANK_CAP:
-                # bm25 saturates term frequency after applying column weights, so the title
-                # boost is applied outside: TITLE_WEIGHT × title bm25 + body bm25.
-                c.execute(
-                    f"SELECT e.id, -({TITLE_WEIGHT} * bm25(search_fts, 1.0, 0.0, 0.0)"
-                    " + bm25(search_fts, 0.0, 1.0, 0.0))"
-                    f" * (1.0 + {RECENCY} / (1.0 + max(0, %s - coalesce(e.published_at, 0))"
-                    f" / {YEAR_SECONDS}.0)) AS score"
-                    " FROM search_fts JOIN search_entry e ON e.id = search_fts.rowid"
-                    f" WHERE search_fts MATCH %s{where} ORDER BY score DESC, e.id DESC"
-                    " LIMIT %s OFFSET %s",
-                    [now, expr, *wparams, limit, offset],
-                )
-                ranked = [(r[0], float(r[1])) for r in c.fetchall()]
-                return ranked, total, True
-            # Broad query: title matches newest first, then the rest newest first.
+            by_date = total <= RANK_CAP
             texpr, _, _ = self._match(words, f, column="{title}")
             # Exact when below offset + limit; otherwise the title tier fills this page.
-            ntitle = self._count(c, texpr, where, wparams, offset + limit)
-            out: list[int] = []
+            ntitle = self._count(c, texpr, where, wparams, offset + limit, "search_title_fts")
+            out: list[tuple[int, float]] = []
             if offset < ntitle:
-                out = self._ids(c, texpr, where, wparams, limit, offset)
+                ids = self._ids(
+                    c, texpr, where, wparams, limit, offset, by_date, "search_title_fts"
+                )
+                out = [(i, 2.0) for i in ids]
             if len(out) < limit:
                 bexpr = f"({expr}) NOT ({{title}}: ({text.fts5_expr(words)}))"
-                out += self._ids(
-                    c, bexpr, where, wparams, limit - len(out), max(0, offset - ntitle)
+                ids = self._ids(
+                    c, bexpr, where, wparams, limit - len(out), max(0, offset - ntitle), by_date
                 )
-        ranked = [(i, -float(offset + k)) for k, i in enumerate(out)]
-        return ranked, min(total, COUNT_CAP), total <= COUNT_CAP
+                out += [(i, 1.0) for i in ids]
+        return out, min(total, COUNT_CAP), total <= COUNT_CAP
 
     def match_ids(self, words, f: Filters) -> set[int]:
         """Every matching id, unranked (recall measurement, tests)."""
