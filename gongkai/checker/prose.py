@@ -86,7 +86,7 @@ _PRO_TOTAL = re.compile(
     + r"\s*(?:余)?条"
 )
 _APP_NEW = re.compile(
-    r"(?:收到|受理|办理|接收|接到|登记)(?=[^。；;，,\d]{0,24}?(?:公开|信息))[^。；;，,\d]{0,14}?申请[^。；;，,\d]{0,10}?(?:共计?|合计)?\s*"
+    r"(?:收到|受理|办理|接收|接到|登记|新收)[^。；;，,\d]{0,14}?申请[^。；;，,\d]{0,10}?(?:共计?|合计)?\s*"
     + NUM
     + r"\s*(?:余)?(?:件|个|项|宗|条|人次|起)"
 )
@@ -143,7 +143,15 @@ def stated_figures(text: str) -> dict[str, Stated]:
     if hits:
         h = max(hits, key=lambda h: (_total_score(text, h), -h.start()))
         put("proactive.total_items", (num(h.group(1), h.group(2)), h.start(), h.group(0)))
-    hit = _first(_APP_NEW, text) or _first(_APP_NEW2, text)
+    hit = None
+    for m in _APP_NEW.finditer(text):
+        # about disclosure applications: said in the phrase or just before (依申请公开方面…)
+        if re.search(r"公开|信息", text[max(0, m.start() - 60) : m.end()]):
+            v = num(m.group(1), m.group(2))
+            if v is not None:
+                hit = (v, m.start(), text[m.start() : m.end()])
+                break
+    hit = hit or _first(_APP_NEW2, text)
     zero = _APP_ZERO.search(text)
     if zero and not hit:
         hit = (0, zero.start(), text[zero.start() : zero.end() + 5])
