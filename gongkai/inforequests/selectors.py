@@ -173,6 +173,8 @@ def clock_words(state) -> str:
             "n": state.overdue_workdays,
             "d": state.due_on.isoformat(),
         }
+    if state.as_of == state.start_on and not state.paused:
+        return _("收到申请当日（不计入期限），剩余%(left)d个工作日") % {"left": state.workdays_left}
     text = _("第%(used)d个工作日，剩余%(left)d个工作日") % {
         "used": state.workdays_used,
         "left": state.workdays_left,
