@@ -230,3 +230,13 @@ def test_version_pages_show_what_changed(as_user, demo):
     assert "新标题" in page and "有变化" in page and "更正标题" in page
     assert c.get(_url("version", pub.pk, 999)).status_code == 404
     assert as_user("township").get(_url("version", pub.pk, last.number)).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "lang,text", [("en", "Awaiting review"), ("zh-hant", "待審覈"), ("zh-hans", "待审核")]
+)
+def test_staff_pages_in_three_languages(as_user, demo, settings, lang, text):
+    draft(demo["青山市:教育局"])
+    c = as_user("clerk")
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    assert text in c.get(_url("index")).content.decode()
