@@ -146,7 +146,11 @@ def stated_figures(text: str) -> dict[str, Stated]:
     hit = None
     for m in _APP_NEW.finditer(text):
         # about disclosure applications: said in the phrase or just before (依申请公开方面…)
-        if re.search(r"公开|信息", text[max(0, m.start() - 60) : m.end()]):
+        a, b = sentence_at(text, m.start())
+        about = re.search(r"公开|信息", m.group(0)) or re.search(
+            r"依申请", text[max(0, m.start() - 40) : m.start()]
+        )
+        if about and not re.search(r"窗口|审批|政务服务|办件|大厅|便民", text[a:b]):
             v = num(m.group(1), m.group(2))
             if v is not None:
                 hit = (v, m.start(), text[m.start() : m.end()])

@@ -208,3 +208,27 @@ def test_section_six_saying_none_is_not_empty():
     )
     (f,) = [f for f in check(text).findings if f.code == "SECTION-EMPTY"]
     assert "六" in f.where
+
+
+@pytest.mark.parametrize(
+    "sentence,key,value",
+    [
+        ("本年度新收政府信息公开申请46件。", "applications.new.total", 46),
+        ("二是依申请公开方面。2021年度共收到申请12件，均按时答复。", "applications.new.total", 12),
+        (
+            "建立窗口服务大厅，开设窗口24个，共受理申请136437件。全区未收到有关政府信息公开申请。",
+            "applications.new.total",
+            0,
+        ),
+        ("全年未发生因政府信息公开申请引起的行政复议。", "appeals.reconsideration.total", 0),
+        ("全年未被行政复议纠错，收到行政复议2件。", "appeals.reconsideration.total", 2),
+        ("主动公开各类政府信息1.2万余条。", "proactive.total_items", 12000),
+        ("收取信息处理费共计450元。", "fees.amount_yuan", 450),
+        ("本年度未收取信息处理费。", "fees.amount_yuan", 0),
+        ("全年共接受群众咨询1200余人次，其中电话咨询800人次。", "consultations.total", 1200),
+    ],
+)
+def test_prose_figures(sentence, key, value):
+    from gongkai.checker.prose import stated_figures
+
+    assert stated_figures(sentence)[key].value == value
