@@ -254,3 +254,16 @@ def test_column_cannot_become_its_own_descendant(as_user, demo):
     assert r.status_code == 200 and "下级栏目" in r.content.decode()
     parent.refresh_from_db()
     assert parent.parent_id is None
+
+
+def test_supervisor_sees_the_subtree_list(as_user, demo):
+    draft(demo["青山市:教育局"], title="市教育局文件")
+    draft(demo["白水市:教育局"], title="白水市文件")
+    c = as_user("supervisor")  # 青山市 公开办
+    own = c.get(_url("index")).content.decode()
+    assert "市教育局文件" not in own
+    sub = c.get(_url("index"), {"scope": "subtree"}).content.decode()
+    assert "市教育局文件" in sub and "白水市文件" not in sub
+    # A clerk asking for the subtree just gets the own agency.
+    page = as_user("cityclerk").get(_url("index"), {"scope": "subtree"}).content.decode()
+    assert "市教育局文件" not in page
