@@ -7,6 +7,9 @@ A msgid missing there stays untranslated and Django shows the Chinese, never an 
 
     gongkai translations          # makemessages + fill + compilemessages
     gongkai translations --check  # list msgids with no English yet
+
+In en.json a plural msgid (``{% blocktranslate count %}``, ``ngettext``) maps to a list
+``[singular, plural]``; a plain string is used for both forms.
 """
 
 import json
@@ -57,12 +60,20 @@ class Command(BaseCommand):
                             1: cc.convert(entry.msgid_plural),
                         }
                 else:
+                    # A plural msgid maps to [singular, plural] (a plain string serves both).
                     english = en_map.get(entry.msgid)
-                    if english:
-                        entry.msgstr = english
-                    else:
+                    if isinstance(english, list):
+                        english = [e for e in english if e] or None
+                    if not english:
                         entry.msgstr = ""
+                        if entry.msgid_plural:
+                            entry.msgstr_plural = {0: "", 1: ""}
                         missing.append(entry.msgid)
+                    elif entry.msgid_plural:
+                        forms = english if isinstance(english, list) else [english]
+                        entry.msgstr_plural = {0: forms[0], 1: forms[-1]}
+                    else:
+                        entry.msgstr = english if isinstance(english, str) else english[0]
                 if "fuzzy" in entry.flags:
                     entry.flags.remove("fuzzy")
             if not check:
@@ -71,5 +82,5 @@ class Command(BaseCommand):
                 po.save_as_mofile(str(path.with_suffix(".mo")))
         if check or missing:
             self.stdout.write(f"{len(missing)} msgids without English:")
-            for m in missing[:200]:
+            for m in missing:
                 self.stdout.write(f"  {m}")
