@@ -322,6 +322,8 @@ def _row_to_publication(raw: dict, ctx: _Context) -> tuple[Publication, list[str
     kind = KIND_WORDS.get(kind_raw) if kind_raw else PublicationKind.OTHER
     if kind is None:
         raise RowError(_("文件类型“%(a)s”无法识别（规章/规范性文件/其他）") % {"a": kind_raw})
+    if kind != PublicationKind.OTHER and issued_on is None:
+        raise RowError(_("规章和规范性文件须有成文日期"))
     mode_raw = _str(row.get("disclosure_mode"))
     mode = MODE_WORDS.get(mode_raw) if mode_raw else DisclosureMode.PROACTIVE
     if mode is None:

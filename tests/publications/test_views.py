@@ -109,6 +109,7 @@ def test_correction_form_cannot_change_the_publication_date(as_user, demo):
         "column": pub.column_id,
         "title": pub.title + "（修订）",
         "formed_on": pub.formed_on.isoformat(),
+        "issued_on": pub.issued_on.isoformat(),
         "kind": pub.kind,
         "validity": "in_force",
         "body": pub.body,
