@@ -49,6 +49,11 @@ def check_many(
     return reports
 
 
+def _short(path: str) -> str:
+    """Folder and file name: batches often hold many page.txt in dated folders."""
+    return "/".join(Path(path).parts[-2:]) if path else ""
+
+
 def _agency_key(r: Report) -> str:
     a = re.sub(r"[()（）\s]", "", r.agency or "")
     a = re.sub(r"(管委会|管理委员会|人民政府|政府)$", "", a)
@@ -72,7 +77,7 @@ def cross_year(reports: list[Report]) -> None:
                 continue
             for f in check_cells(r.format, r.cells, previous_year_cells=prev.cells):
                 if f.code in ("T3-4", "T2-2"):
-                    f.message += f"（上一年报告：{Path(prev.file).name if prev.file else ''}）"
+                    f.message += f"（上一年报告：{_short(prev.file)}）"
                     r.findings.append(f)
 
 
@@ -127,6 +132,20 @@ def near_copies(reports: list[Report], threshold: float = 0.8) -> None:
         years = sorted(y for y in (ri.year, rj.year) if y)
         consecutive = same_agency and len(years) == 2 and years[1] - years[0] == 1
         later, earlier = (ri, rj) if (ri.year or 0) >= (rj.year or 0) else (rj, ri)
+        if same_agency and ri.year and ri.year == rj.year:
+            # the same report twice (e.g. page.html and page.txt of one page): not a copy
+            for r, other in ((ri, rj), (rj, ri)):
+                r.findings.append(
+                    Finding(
+                        "SAME-REPORT",
+                        "info",
+                        f"与同批文件（{_short(other.file)}）是同一机关同一年度的报告（相似度 {sim:.0%}）",
+                        "全文",
+                        f"{r.file} ≈ {other.file}",
+                        {"similarity": round(sim, 3), "other": other.file},
+                    )
+                )
+            continue
         code = "NEAR-COPY-PREVIOUS-YEAR" if consecutive else "NEAR-COPY"
         what = "本机关上一年报告" if consecutive else "同批另一份报告"
         for r, other in ((later, earlier),) if consecutive else ((ri, rj), (rj, ri)):
@@ -134,9 +153,9 @@ def near_copies(reports: list[Report], threshold: float = 0.8) -> None:
                 Finding(
                     code,
                     "warning",
-                    f"与{what}（{Path(other.file).name}）文字相似度约 {sim:.0%}，疑为照抄",
+                    f"与{what}（{_short(other.file)}）文字相似度约 {sim:.0%}，疑为照抄",
                     "全文",
-                    f"{Path(r.file).name} ≈ {Path(other.file).name}",
+                    f"{_short(r.file)} ≈ {_short(other.file)}",
                     {"similarity": round(sim, 3), "other": other.file},
                 )
             )

@@ -222,6 +222,13 @@ def find_agency(title: str, fields: dict, body: str) -> str:
     if m and not _BAD_PLACE.match(m.group(1)):
         name = m.group(1)
         return name if name.endswith(("政府", "局", "委员会", "办公室")) else name
+    # the signature above the closing date: "某某县人民政府办公室\n2021年1月20日"
+    tail = [ln.strip() for ln in body.strip().splitlines()[-6:] if ln.strip()]
+    for i, ln in enumerate(tail):
+        if re.fullmatch(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日", ln) and i > 0:
+            sig = tail[i - 1]
+            if len(sig) <= 30 and _AGENCY_END.search(sig) and not re.search(r"[。，,；;：:]", sig):
+                return sig
     places = Counter(p for p in _PLACE.findall(body[:20000]) if not _BAD_PLACE.match(p))
     if places:
         return places.most_common(1)[0][0]

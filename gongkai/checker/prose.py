@@ -86,18 +86,24 @@ _PRO_TOTAL = re.compile(
     + r"\s*(?:余)?条"
 )
 _APP_NEW = re.compile(
-    r"(?:收到|受理|办理|接收|接到|登记)(?=[^。；;，,\d]{0,24}?(?:公开|信息))[^。；;，,\d]{0,14}?申请[^。；;，,\d]{0,10}?(?:共计?|合计)?\s*"
+    r"(?:收到|受理|办理|接收|接到|登记|新收)[^。；;，,\d]{0,14}?申请[^。；;，,\d]{0,10}?(?:共计?|合计)?\s*"
     + NUM
     + r"\s*(?:余)?(?:件|个|项|宗|条|人次|起)"
 )
 _APP_NEW2 = re.compile(r"依申请公开[^。；;，,\d]{0,10}?" + NUM + r"\s*(?:件|项|宗)")
-_APP_ZERO = re.compile(r"(?:未|没有|无)(?:收到|受理|接到|发生)[^。；;\d]{0,15}?(?:信息公开)?申请")
+_APP_ZERO = re.compile(
+    r"(?:未|没有)(?:收到|受理|接到)[^。；;\d因]{0,12}?申请(?!人)(?![^。；;]{0,8}(?:复议|诉讼|引起|引发))"
+)
 _RECON = re.compile(r"行政复议(?:案件|申请)?[^。；;，,\d]{0,8}?" + NUM + r"\s*(?:件|起|宗|个|次)")
 _RECON_ZERO = re.compile(
-    r"(?:未|没有|无)[^。；;\d]{0,30}?行政复议|行政复议[^。；;\d]{0,6}?(?:为零|为0|均为零)"
+    r"(?:未|没有|无)[^。；;，,\d]{0,30}?行政复议(?![^。；;，,]{0,6}(?:纠错|纠正|撤销|败诉|确认违法))"
+    r"|行政复议[^。；;\d]{0,6}?(?:为零|为0|均为零)"
 )
 _LITIG = re.compile(r"(?:行政)?诉讼(?:案件)?[^。；;，,\d]{0,8}?" + NUM + r"\s*(?:件|起|宗|个|次)")
-_LITIG_ZERO = re.compile(r"(?:未|没有|无)[^。；;\d]{0,35}?诉讼|诉讼[^。；;\d]{0,6}?(?:为零|为0)")
+_LITIG_ZERO = re.compile(
+    r"(?:未|没有|无)[^。；;，,\d]{0,35}?诉讼(?![^。；;，,]{0,6}(?:纠错|纠正|撤销|败诉|确认违法))"
+    r"|诉讼[^。；;\d]{0,6}?(?:为零|为0)"
+)
 _FEE_ZERO = re.compile(
     r"(?:未|没有|无|不)[^。；;\d]{0,40}?(?:收取|收费)|免于收费|免收|未发生[^。]{0,40}?收费|收费[^。；;\d]{0,6}?(?:为零|为0|0元)"
 )
@@ -137,9 +143,21 @@ def stated_figures(text: str) -> dict[str, Stated]:
     if hits:
         h = max(hits, key=lambda h: (_total_score(text, h), -h.start()))
         put("proactive.total_items", (num(h.group(1), h.group(2)), h.start(), h.group(0)))
-    hit = _first(_APP_NEW, text) or _first(_APP_NEW2, text)
+    hit = None
+    for m in _APP_NEW.finditer(text):
+        # about disclosure applications: said in the phrase or just before (依申请公开方面…)
+        a, b = sentence_at(text, m.start())
+        about = re.search(r"公开|信息", m.group(0)) or re.search(
+            r"依申请", text[max(0, m.start() - 40) : m.start()]
+        )
+        if about and not re.search(r"窗口|审批|政务服务|办件|大厅|便民", text[a:b]):
+            v = num(m.group(1), m.group(2))
+            if v is not None:
+                hit = (v, m.start(), text[m.start() : m.end()])
+                break
+    hit = hit or _first(_APP_NEW2, text)
     zero = _APP_ZERO.search(text)
-    if zero and (not hit or zero.start() < hit[1]):
+    if zero and not hit:
         hit = (0, zero.start(), text[zero.start() : zero.end() + 5])
     put("applications.new.total", hit)
     for key, rx, zrx in (
@@ -148,7 +166,7 @@ def stated_figures(text: str) -> dict[str, Stated]:
     ):
         hit = _first(rx, text)
         z = zrx.search(text)
-        if z and (not hit or z.start() < hit[1]):
+        if z and not hit:  # a stated count beats a "none" phrase, which may be about outcomes
             hit = (0, z.start(), text[z.start() : z.end()])
         put(key, hit)
     fee = None

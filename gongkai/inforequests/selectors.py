@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,7 +59,8 @@ def inbox(user, agency, tab: str = "all", assignee=None, today: date | None = No
     qs = (
         InfoRequest.objects.filter(agency=agency)
         .select_related("assignee")
-        .order_by("due_on", "received_on", "pk")
+        # NULLs (no clock yet / paused for 补正) last on both SQLite and PostgreSQL.
+        .order_by(F("due_on").asc(nulls_last=True), F("received_on").asc(nulls_last=True), "pk")
     )
     if not can(user, Action.VIEW, agency):
         return qs.none()
@@ -142,7 +143,7 @@ def ledger(user, filters: dict | None = None) -> QuerySet:
             qs = qs.filter(**{lookup: f[key]})
     if f.get("q"):
         qs = qs.filter(Q(tracking_number__icontains=f["q"]) | Q(description__icontains=f["q"]))
-    return qs.order_by("-received_on", "-pk")
+    return qs.order_by(F("received_on").desc(nulls_first=True), "-pk")
 
 
 def clock_state(req: InfoRequest, as_of: date | None = None):
@@ -173,6 +174,8 @@ def clock_words(state) -> str:
             "n": state.overdue_workdays,
             "d": state.due_on.isoformat(),
         }
+    if state.as_of == state.start_on and not state.paused:
+        return _("收到申请当日（不计入期限），剩余%(left)d个工作日") % {"left": state.workdays_left}
     text = _("第%(used)d个工作日，剩余%(left)d个工作日") % {
         "used": state.workdays_used,
         "left": state.workdays_left,

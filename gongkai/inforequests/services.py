@@ -26,9 +26,13 @@ Public API (stable; the portal, letters and annual report code use it)::
     reply(req, actor, on=None, outcome=..., legal_basis="", reasons="", files=()) -> event
     close(req, actor, on=None, note="")
     add_note(req, actor, text="", files=())
-    recompute(req, save=True) -> ClockState | None
-    recompute_open_cases(years=None) -> int
+    recompute(req, save=True, events=None) -> ClockState | None
+    compute_state(req, events=None, as_of=None) -> ClockState | None   # live clock, no writes
+    recompute_open_cases(years=None, agency_ids=None, statuses=OPEN_STATUSES) -> int
+    open_consultations(req) -> list[InfoRequestEvent]
+    next_tracking_number(agency, year) -> str          # inside the caller's transaction
     check_access_code(req, raw_code) -> bool
+    letters_suspended()                                # context manager: no letters generated
 """
 
 from __future__ import annotations

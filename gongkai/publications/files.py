@@ -11,6 +11,8 @@ import os
 import zipfile
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 MB = 1024 * 1024
 
 
@@ -82,26 +84,31 @@ def check_upload(name: str, data: bytes) -> FileType:
     ext = os.path.splitext(base)[1].lower()
     allowed = "、".join(t.label for t in TYPES.values())
     if not data:
-        raise AttachmentRejected(f"文件“{base}”是空文件", code="empty")
+        raise AttachmentRejected(_("文件“%(n)s”是空文件") % {"n": base}, code="empty")
     by_ext = next((t for t in TYPES.values() if ext in t.extensions), None)
     if by_ext is None:
         raise AttachmentRejected(
-            f"不支持“{ext or '无扩展名'}”类型的附件“{base}”，只能上传 {allowed} 文件", code="type"
+            _("不支持“%(e)s”类型的附件“%(n)s”，只能上传 %(a)s 文件")
+            % {"e": ext or _("无扩展名"), "n": base, "a": allowed},
+            code="type",
         )
     key = sniff(data[:16], data if data[:4] == b"PK\x03\x04" else None)
     if key is None:
         raise AttachmentRejected(
-            f"文件“{base}”的内容不是有效的 {by_ext.label} 文件（可能已损坏或改了扩展名）",
+            _("文件“%(n)s”的内容不是有效的 %(t)s 文件（可能已损坏或改了扩展名）")
+            % {"n": base, "t": by_ext.label},
             code="content",
         )
     if key != by_ext.key:
         raise AttachmentRejected(
-            f"文件“{base}”的扩展名与内容不符：内容是 {TYPES[key].label} 文件", code="mismatch"
+            _("文件“%(n)s”的扩展名与内容不符：内容是 %(t)s 文件")
+            % {"n": base, "t": TYPES[key].label},
+            code="mismatch",
         )
     if len(data) > by_ext.max_size:
         raise AttachmentRejected(
-            f"文件“{base}”大小为 {len(data) / MB:.1f} MB，超过 {by_ext.label} 文件 "
-            f"{by_ext.max_size // MB} MB 的上限",
+            _("文件“%(n)s”大小为 %(s).1f MB，超过 %(t)s 文件 %(m)d MB 的上限")
+            % {"n": base, "s": len(data) / MB, "t": by_ext.label, "m": by_ext.max_size // MB},
             code="size",
         )
     if key in IMAGE_KEYS:
@@ -111,5 +118,7 @@ def check_upload(name: str, data: bytes) -> FileType:
             with Image.open(io.BytesIO(data)) as im:
                 im.verify()
         except Exception as e:
-            raise AttachmentRejected(f"图片“{base}”已损坏，无法打开", code="content") from e
+            raise AttachmentRejected(
+                _("图片“%(n)s”已损坏，无法打开") % {"n": base}, code="content"
+            ) from e
     return by_ext

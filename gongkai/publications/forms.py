@@ -149,6 +149,15 @@ class ColumnForm(forms.ModelForm):
         self.fields["parent"].queryset = qs
         self.fields["parent"].required = False
 
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        node = parent
+        while node is not None and self.instance.pk:
+            if node.pk == self.instance.pk:
+                raise forms.ValidationError(_("上级栏目不能是本栏目或其下级栏目"))
+            node = node.parent
+        return parent
+
     def clean_code(self):
         import re
 

@@ -19,6 +19,7 @@ from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency
 from gongkai.rules import privacy
@@ -160,7 +161,7 @@ def _decode(data: bytes) -> str:
 
     best = from_bytes(data).best()
     if best is None:
-        raise ImportFormatError("无法识别文件的文字编码，请另存为 UTF-8 编码的 CSV")
+        raise ImportFormatError(_("无法识别文件的文字编码，请另存为 UTF-8 编码的 CSV"))
     return str(best)
 
 
@@ -171,7 +172,7 @@ def read_rows(data: bytes, filename: str) -> tuple[list[str], Iterator[dict]]:
         text = _decode(data)
         reader = csv.DictReader(io.StringIO(text))
         if not reader.fieldnames:
-            raise ImportFormatError("CSV 文件没有表头")
+            raise ImportFormatError(_("CSV 文件没有表头"))
         return [h.strip() for h in reader.fieldnames], (
             {(k or "").strip(): v for k, v in r.items()} for r in reader
         )
@@ -181,13 +182,13 @@ def read_rows(data: bytes, filename: str) -> tuple[list[str], Iterator[dict]]:
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as e:
-            raise ImportFormatError("XLSX 文件已损坏或不是 Excel 文件") from e
+            raise ImportFormatError(_("XLSX 文件已损坏或不是 Excel 文件")) from e
         ws = wb.worksheets[0]
         it = ws.iter_rows(values_only=True)
         try:
             head = [str(h).strip() if h is not None else "" for h in next(it)]
         except StopIteration as e:
-            raise ImportFormatError("XLSX 文件是空的") from e
+            raise ImportFormatError(_("XLSX 文件是空的")) from e
 
         def rows():
             for values in it:
@@ -200,14 +201,16 @@ def read_rows(data: bytes, filename: str) -> tuple[list[str], Iterator[dict]]:
         try:
             obj = json.loads(_decode(data))
         except json.JSONDecodeError as e:
-            raise ImportFormatError(f"JSON 格式错误（第{e.lineno}行）") from e
+            raise ImportFormatError(_("JSON 格式错误（第%(a)s行）") % {"a": e.lineno}) from e
         if isinstance(obj, dict):
             obj = obj.get("publications", obj.get("items"))
         if not isinstance(obj, list) or not all(isinstance(r, dict) for r in obj):
-            raise ImportFormatError("JSON 文件应为对象数组，或含 publications 数组的对象")
+            raise ImportFormatError(_("JSON 文件应为对象数组，或含 publications 数组的对象"))
         heads = sorted({k for r in obj for k in r})
         return heads, iter(obj)
-    raise ImportFormatError(f"不支持“{ext or '无扩展名'}”类型的文件，只能导入 CSV、XLSX 或 JSON")
+    raise ImportFormatError(
+        _("不支持“%(a)s”类型的文件，只能导入 CSV、XLSX 或 JSON") % {"a": ext or _("无扩展名")}
+    )
 
 
 # --- one row -----------------------------------------------------------------------------------
@@ -237,11 +240,11 @@ def _date(v, label: str) -> date | None:
     if not m and re.fullmatch(r"\d{8}", s):
         m = re.match(r"(\d{4})(\d{2})(\d{2})", s)
     if not m:
-        raise RowError(f"{label}“{s}”不是有效日期（应如 2024-05-01）")
+        raise RowError(_("%(a)s“%(b)s”不是有效日期（应如 2024-05-01）") % {"a": label, "b": s})
     try:
         return date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError as e:
-        raise RowError(f"{label}“{s}”不是有效日期") from e
+        raise RowError(_("%(a)s“%(b)s”不是有效日期") % {"a": label, "b": s}) from e
 
 
 def _datetime(v, label: str) -> datetime | None:
@@ -290,45 +293,49 @@ def _row_to_publication(raw: dict, ctx: _Context) -> tuple[Publication, list[str
     warnings = []
     title = _str(row.get("title"))
     if not title:
-        raise RowError("缺少名称")
+        raise RowError(_("缺少名称"))
     if len(title) > 300:
-        raise RowError("名称超过300字")
+        raise RowError(_("名称超过300字"))
     published_at = _datetime(row.get("published_at"), "发布日期")
     if published_at is None:
-        raise RowError("缺少发布日期")
+        raise RowError(_("缺少发布日期"))
     if published_at > timezone.now():
-        raise RowError("发布日期晚于今天")
+        raise RowError(_("发布日期晚于今天"))
     issued_on = _date(row.get("issued_on"), "成文日期")
     formed_on = _date(row.get("formed_on"), "形成日期") or issued_on or published_at.date()
     col_key = _str(row.get("column"))
     column = ctx.columns.get(col_key) if col_key else ctx.default_column
     if column is None:
-        raise RowError(f"栏目“{col_key}”不存在（可填栏目名称或代码）")
+        raise RowError(_("栏目“%(a)s”不存在（可填栏目名称或代码）") % {"a": col_key})
     pub_name = _str(row.get("publisher"))
     publisher = ctx.publishers.get(pub_name, ctx.agency) if pub_name else ctx.agency
     if pub_name and pub_name not in ctx.publishers:
-        warnings.append(f"发布机构“{pub_name}”不在本机关及下级机关中，已记为本机关")
+        warnings.append(_("发布机构“%(a)s”不在本机关及下级机关中，已记为本机关") % {"a": pub_name})
     validity_raw = _str(row.get("validity"))
     validity = VALIDITY_WORDS.get(validity_raw, None) if validity_raw else Validity.IN_FORCE
     if validity is None:
-        raise RowError(f"有效性“{validity_raw}”无法识别（现行有效/失效/废止）")
+        raise RowError(_("有效性“%(a)s”无法识别（现行有效/失效/废止）") % {"a": validity_raw})
     changed_on = _date(row.get("validity_changed_on"), "有效性变更日期")
     if validity != Validity.IN_FORCE and changed_on is None:
-        raise RowError("有效性为失效或废止时须有废止（失效）日期")
+        raise RowError(_("有效性为失效或废止时须有废止（失效）日期"))
     kind_raw = _str(row.get("kind"))
     kind = KIND_WORDS.get(kind_raw) if kind_raw else PublicationKind.OTHER
     if kind is None:
-        raise RowError(f"文件类型“{kind_raw}”无法识别（规章/规范性文件/其他）")
+        raise RowError(_("文件类型“%(a)s”无法识别（规章/规范性文件/其他）") % {"a": kind_raw})
+    if kind != PublicationKind.OTHER and issued_on is None:
+        raise RowError(_("规章和规范性文件须有成文日期"))
     mode_raw = _str(row.get("disclosure_mode"))
     mode = MODE_WORDS.get(mode_raw) if mode_raw else DisclosureMode.PROACTIVE
     if mode is None:
-        raise RowError(f"公开属性“{mode_raw}”不能导入为已公开信息（主动公开/删减后公开）")
+        raise RowError(
+            _("公开属性“%(a)s”不能导入为已公开信息（主动公开/删减后公开）") % {"a": mode_raw}
+        )
     body = _body(row.get("body"))
     index_number = _str(row.get("index_number"))
     if len(index_number) > 80:
-        raise RowError("索引号超过80个字符")
+        raise RowError(_("索引号超过80个字符"))
     if index_number and Publication.objects.filter(index_number=index_number).exists():
-        raise RowError(f"索引号“{index_number}”已存在")
+        raise RowError(_("索引号“%(a)s”已存在") % {"a": index_number})
     if not index_number:
         try:
             index_number = services.allocate_index_number(ctx.agency, formed_on)
@@ -392,7 +399,9 @@ def _import_chunk(it, ctx: _Context, user, result: ImportResult) -> bool:
             return False
         n, raw = item
         if result.total >= MAX_ROWS:
-            result.errors.append({"row": n, "message": f"超过单次导入上限{MAX_ROWS}行，其余未导入"})
+            result.errors.append(
+                {"row": n, "message": _("超过单次导入上限%(a)s行，其余未导入") % {"a": MAX_ROWS}}
+            )
             return False
         result.total += 1
         try:
@@ -406,23 +415,29 @@ def _import_chunk(it, ctx: _Context, user, result: ImportResult) -> bool:
             result.errors.append({"row": n, "message": str(e)})
             continue
         except IntegrityError:
-            result.errors.append({"row": n, "message": "索引号重复"})
+            result.errors.append({"row": n, "message": _("索引号重复")})
             continue
         except Exception as e:  # a bad row must never stop the import
-            result.errors.append({"row": n, "message": f"无法导入：{type(e).__name__}"})
+            result.errors.append(
+                {"row": n, "message": _("无法导入：%(a)s") % {"a": type(e).__name__}}
+            )
             continue
         result.imported += 1
         for w in warnings:
             result.warnings.append({"row": n, "message": w})
         if masked:
             result.warnings.append(
-                {"row": n, "message": f"正文含{masked}处个人信息，已自动遮盖（见版本记录）"}
+                {
+                    "row": n,
+                    "message": _("正文含%(a)s处个人信息，已自动遮盖（见版本记录）") % {"a": masked},
+                }
             )
         if unmasked:
             result.warnings.append(
                 {
                     "row": n,
-                    "message": f"正文含{unmasked}处个人信息无法自动遮盖，请立即在隐私检查中处理",
+                    "message": _("正文含%(a)s处个人信息无法自动遮盖，请立即在隐私检查中处理")
+                    % {"a": unmasked},
                 }
             )
     return True
@@ -435,7 +450,7 @@ def _mask_personal_data(pub: Publication, user) -> tuple[int, int]:
         return 0, 0  # the common case: no queries
     services.rescan(pub)
     masked, failed = 0, set()
-    for _ in range(500):
+    for _attempt in range(500):
         f = (
             pub.privacy_findings.filter(state=FindingState.OPEN, attachment__isnull=True)
             .exclude(pk__in=failed)
@@ -466,7 +481,7 @@ def import_file(
     headers, rows = read_rows(data, name)
     known = {HEADERS.get(h) or HEADERS.get(h.lower()) for h in headers} - {None}
     if "title" not in known:
-        raise ImportFormatError("文件中没有“名称”（或 title）列")
+        raise ImportFormatError(_("文件中没有“名称”（或 title）列"))
     result = import_rows(rows, agency, user=user, progress=progress)
     batch = ImportBatch.objects.create(
         agency=agency,

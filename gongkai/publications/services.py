@@ -41,6 +41,7 @@ from .models import (
     Interpretation,
     PrivacyFinding,
     Publication,
+    PublicationKind,
     PublicationVersion,
     ReviewRecord,
     ReviewStep,
@@ -264,6 +265,11 @@ def _validate(pub: Publication) -> None:
     if pub.formed_on > _today():
         # The clock runs from a past fact; a future date would only hide lateness (Art. 26).
         raise PublicationError(_("形成或者变更日期不能晚于今天"), code="formed_on")
+    if pub.kind in (PublicationKind.REGULATION, PublicationKind.NORMATIVE_DOCUMENT) and not (
+        pub.issued_on
+    ):
+        # Table 二 counts these by 成文日期 (annual report, 2021 format).
+        raise PublicationError(_("规章和规范性文件须填写成文日期"), code="issued_on")
     if pub.issued_on and pub.issued_on > _today():
         raise PublicationError(_("成文日期不能晚于今天"), code="issued_on")
     if pub.disclosure_mode == DisclosureMode.WITHHELD and not pub.withheld_ground:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongkai.agencies.permissions import Action, can
+from gongkai.agencies.permissions import Action, agencies_for, can
 
 from . import selectors, services
 from .forms import (
@@ -81,9 +81,16 @@ STATUS_TABS = [
 @login_required
 def index(request):
     agency = _agency(request)
-    base = Publication.objects.filter(agency=agency)
+    # A 公开办 may look at its whole subtree (read only: actions still check per record).
+    subtree = request.GET.get("scope") == "subtree" and can(request.user, Action.SUPERVISE, agency)
+    if subtree:
+        base = Publication.objects.filter(
+            agency__in=agencies_for(request.user, Action.VIEW).filter(path__startswith=agency.path)
+        )
+    else:
+        base = Publication.objects.filter(agency=agency)
     counts = selectors.status_counts(base)
-    qs = base.select_related("column")
+    qs = base.select_related("column", "agency")
     status = request.GET.get("status", "")
     if status in Status.values:
         qs = qs.filter(status=status)
@@ -131,7 +138,10 @@ def index(request):
                 "validity": validity,
                 "status": status,
                 "late": request.GET.get("late", ""),
+                "scope": "subtree" if subtree else "",
             },
+            "subtree": subtree,
+            "can_supervise": can(request.user, Action.SUPERVISE, agency),
             "can_edit": can(request.user, Action.EDIT, agency),
             "can_manage_columns": _can_manage_columns(request.user, agency),
             "has_columns": Column.objects.filter(agency=agency).exists(),

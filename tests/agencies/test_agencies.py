@@ -144,3 +144,12 @@ def test_media_files_are_never_served_directly(client, demo, settings):
     secret.parent.mkdir(parents=True, exist_ok=True)
     secret.write_text("110101199003071234")
     assert client.get("/media/requests/id-card.txt").status_code == 404
+
+
+def test_stylesheet_is_served_and_portal_nav_links_modules(client, demo):
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("gongkai/site.css")
+    html = client.get("/").content.decode()
+    for label in ("信息检索", "依申请公开", "政府信息公开年报"):
+        assert label in html

@@ -69,6 +69,8 @@ def test_publish_flow_snapshot_and_correction(report, users, client):
     assert report.status == ReportStatus.PUBLISHED
     assert v1.snapshot["cells"]["applications.new.total"] is not None
     assert "培训不足" in v1.snapshot["narrative"]["五"]
+    assert [p[0] for p in v1.snapshot["trend"]] == [2021, 2022, 2023, 2024, 2025]
+    assert v1.snapshot["counting_rules"]["appeals"].startswith("行政复议")
     with pytest.raises(ValidationError):
         services.save_narrative(users["clerk"], report, section_5="x")
     v1.change_note = "tamper"

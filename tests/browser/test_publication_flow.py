@@ -27,6 +27,7 @@ def test_publication_flow(page, login, demo):
     page.fill("#id_title", TITLE)
     page.fill("#id_document_number", "青教[2026]5号")
     page.fill("#id_formed_on", "2026-03-02")
+    page.fill("#id_issued_on", "2026-02-27")
     page.select_option("#id_kind", "normative_document")
     page.fill(
         "#id_body",

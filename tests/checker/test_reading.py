@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gongkai.checker import check
 from gongkai.checker.loader import decode
@@ -208,3 +210,54 @@ def test_section_six_saying_none_is_not_empty():
     )
     (f,) = [f for f in check(text).findings if f.code == "SECTION-EMPTY"]
     assert "六" in f.where
+
+
+@pytest.mark.parametrize(
+    "sentence,key,value",
+    [
+        ("本年度新收政府信息公开申请46件。", "applications.new.total", 46),
+        ("二是依申请公开方面。2021年度共收到申请12件，均按时答复。", "applications.new.total", 12),
+        (
+            "建立窗口服务大厅，开设窗口24个，共受理申请136437件。全区未收到有关政府信息公开申请。",
+            "applications.new.total",
+            0,
+        ),
+        ("全年未发生因政府信息公开申请引起的行政复议。", "appeals.reconsideration.total", 0),
+        ("全年未被行政复议纠错，收到行政复议2件。", "appeals.reconsideration.total", 2),
+        ("主动公开各类政府信息1.2万余条。", "proactive.total_items", 12000),
+        ("收取信息处理费共计450元。", "fees.amount_yuan", 450),
+        ("本年度未收取信息处理费。", "fees.amount_yuan", 0),
+        ("全年共接受群众咨询1200余人次，其中电话咨询800人次。", "consultations.total", 1200),
+    ],
+)
+def test_prose_figures(sentence, key, value):
+    from gongkai.checker.prose import stated_figures
+
+    assert stated_figures(sentence)[key].value == value
+
+
+_PAD = "一、概述\n本机关认真贯彻《条例》，依申请公开工作规范，全年未发生行政复议和行政诉讼案件，未收取任何费用。\n二、主动公开政府信息情况\n"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    parts=st.lists(st.integers(1, 5000), min_size=2, max_size=5),
+    off=st.sampled_from([0, 0, 1, -3, 17]),
+    pct_off=st.sampled_from([0, 0, 3, -5]),
+)
+def test_breakdown_and_percentage_findings(parts, off, pct_off):
+    total = sum(parts) + off
+    labels = ["工作动态", "政策文件", "人事信息", "财政信息", "其他信息"]
+    items = "、".join(
+        f"{labels[i] if i < len(parts) - 1 else '其他信息'}{v}条" for i, v in enumerate(parts)
+    )
+    pct = round(parts[0] * 100 / sum(parts)) + pct_off
+    text = (
+        f"某县人民政府2016年政府信息公开工作年度报告\n{_PAD}"
+        f"全年共主动公开政府信息{sum(parts)}条，其中网站公开{parts[0]}条，占{pct}%。\n"
+        f"按类别统计，全年共主动公开政府信息{total}条，其中{items}。\n"
+    )
+    rep = check(text)
+    codes = [f.code for f in rep.findings]
+    assert ("SUM-MISMATCH" in codes) == (off != 0)
+    assert ("PERCENT-MISMATCH" in codes) == (pct_off != 0)

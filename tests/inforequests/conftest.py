@@ -57,12 +57,6 @@ def make_case(edu, users):
     return _make
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    # The demo fixture creates 8 users; argon2 would make every test ~2 s slower.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def today(monkeypatch):
     """Freeze "today" for services and selectors: today(date) sets it, returns the date."""

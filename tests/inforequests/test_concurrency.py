@@ -27,10 +27,11 @@ def _check(numbers):
     assert seqs == list(range(1, N + 1))  # no gaps
 
 
+# The in-memory SQLite test database cannot wait for locks: on SQLite the file-based test
+# below covers the same property.
+@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_submissions_database_under_test(demo):
-    if connection.vendor == "sqlite":
-        pytest.skip("the in-memory test database cannot wait for locks: see the file-based test")
     agency = demo["青山市:教育局"]
     errors = []
     barrier = threading.Barrier(THREADS)
@@ -65,9 +66,7 @@ def test_concurrent_submissions_database_under_test(demo):
     assert TrackingCounter.objects.get(agency=agency).last == N
 
 
-@pytest.mark.skipif(
-    bool(os.environ.get("GONGKAI_DATABASE_URL")), reason="SQLite-only; runs in the SQLite pass"
-)
+@pytest.mark.sqlite_only
 def test_concurrent_submissions_sqlite_file(tmp_path):
     """SQLite as deployed (a WAL file, BEGIN IMMEDIATE): threads in a fresh process."""
     root = Path(__file__).resolve().parents[2]

@@ -28,6 +28,7 @@ def draft(agency, by="clerk", **kw):
         "document_number": "青教〔2026〕3号",
     }
     data.update(kw)
+    data.setdefault("issued_on", data["formed_on"])
     return services.create_publication(user(by), agency, data)
 
 

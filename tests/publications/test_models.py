@@ -146,11 +146,9 @@ def test_published_at_cannot_change_once_set(demo):
         draft_copy.save()
 
 
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="the in-memory SQLite test database cannot take concurrent writers; "
-    "file-based SQLite serialises writers (IMMEDIATE transactions) anyway",
-)
+# The in-memory SQLite test database cannot take concurrent writers; file-based SQLite
+# serialises writers (IMMEDIATE transactions) anyway.
+@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_allocation_never_duplicates(demo):
     """Several threads allocating at once (each its own connection) get distinct serials."""

@@ -55,6 +55,12 @@ def test_full_review_chain_records_who_and_when(demo):
     assert rec.reviewed_on == timezone.localdate() and rec.disclosure_mode == "proactive"
 
 
+def test_regulations_and_normative_documents_need_an_issue_date(demo):
+    with pytest.raises(PublicationError, match="成文日期"):
+        draft(demo["青山市:教育局"], issued_on=None)
+    assert draft(demo["青山市:教育局"], issued_on=None, kind="other").issued_on is None
+
+
 def test_future_formation_date_is_refused(demo):
     with pytest.raises(PublicationError, match="晚于今天"):
         draft(demo["青山市:教育局"], formed_on=timezone.localdate() + timedelta(days=1))

@@ -109,6 +109,7 @@ def test_correction_form_cannot_change_the_publication_date(as_user, demo):
         "column": pub.column_id,
         "title": pub.title + "（修订）",
         "formed_on": pub.formed_on.isoformat(),
+        "issued_on": pub.issued_on.isoformat(),
         "kind": pub.kind,
         "validity": "in_force",
         "body": pub.body,
@@ -230,3 +231,40 @@ def test_version_pages_show_what_changed(as_user, demo):
     assert "新标题" in page and "有变化" in page and "更正标题" in page
     assert c.get(_url("version", pub.pk, 999)).status_code == 404
     assert as_user("township").get(_url("version", pub.pk, last.number)).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "lang,text", [("en", "Awaiting review"), ("zh-hant", "待審覈"), ("zh-hans", "待审核")]
+)
+def test_staff_pages_in_three_languages(as_user, demo, settings, lang, text):
+    draft(demo["青山市:教育局"])
+    c = as_user("clerk")
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    assert text in c.get(_url("index")).content.decode()
+
+
+def test_column_cannot_become_its_own_descendant(as_user, demo):
+    a = demo["青山市:教育局"]
+    draft(a)
+    parent = Column.objects.create(agency=a, code="p", name="甲", kind="custom")
+    child = Column.objects.create(agency=a, code="c", name="乙", kind="custom", parent=parent)
+    r = as_user("head").post(
+        _url("column_edit", parent.pk),
+        {"name": "甲", "code": "p", "parent": child.pk, "position": "0", "is_active": "on"},
+    )
+    assert r.status_code == 200 and "下级栏目" in r.content.decode()
+    parent.refresh_from_db()
+    assert parent.parent_id is None
+
+
+def test_supervisor_sees_the_subtree_list(as_user, demo):
+    draft(demo["青山市:教育局"], title="市教育局文件")
+    draft(demo["白水市:教育局"], title="白水市文件")
+    c = as_user("supervisor")  # 青山市 公开办
+    own = c.get(_url("index")).content.decode()
+    assert "市教育局文件" not in own
+    sub = c.get(_url("index"), {"scope": "subtree"}).content.decode()
+    assert "市教育局文件" in sub and "白水市文件" not in sub
+    # A clerk asking for the subtree just gets the own agency.
+    page = as_user("cityclerk").get(_url("index"), {"scope": "subtree"}).content.decode()
+    assert "市教育局文件" not in page

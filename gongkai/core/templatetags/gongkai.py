@@ -11,3 +11,12 @@ def optional_url(name, *args):
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
+
+
+@register.filter
+def person(user):
+    """A staff member's display name: full name, else username, else an em dash (for records
+    whose actor is unknown, e.g. imported ones). Safe where the user is None."""
+    if not user:
+        return "—"
+    return (user.get_full_name() or user.get_username() or "—").strip()
