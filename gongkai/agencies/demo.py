@@ -124,17 +124,21 @@ DEMO_USERS = [
 ]
 
 
-_password_hash: str | None = None
+_password_hashes: dict[str, str] = {}
 
 
 def _demo_password_hash() -> str:
-    """All demo users share one password: hash it once (argon2 is slow by design)."""
-    global _password_hash
-    if _password_hash is None:
-        from django.contrib.auth.hashers import make_password
+    """All demo users share one password: hash it once per hasher (argon2 is slow by design).
 
-        _password_hash = make_password(DEMO_PASSWORD)
-    return _password_hash
+    Keyed by the preferred hasher so that a test that changes PASSWORD_HASHERS never gets a
+    hash the current settings cannot verify."""
+    from django.conf import settings
+    from django.contrib.auth.hashers import make_password
+
+    key = settings.PASSWORD_HASHERS[0]
+    if key not in _password_hashes:
+        _password_hashes[key] = make_password(DEMO_PASSWORD)
+    return _password_hashes[key]
 
 
 @transaction.atomic

@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gongkai.checker import check
 from gongkai.checker.loader import decode
@@ -232,3 +234,30 @@ def test_prose_figures(sentence, key, value):
     from gongkai.checker.prose import stated_figures
 
     assert stated_figures(sentence)[key].value == value
+
+
+_PAD = "一、概述\n本机关认真贯彻《条例》，依申请公开工作规范，全年未发生行政复议和行政诉讼案件，未收取任何费用。\n二、主动公开政府信息情况\n"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    parts=st.lists(st.integers(1, 5000), min_size=2, max_size=5),
+    off=st.sampled_from([0, 0, 1, -3, 17]),
+    pct_off=st.sampled_from([0, 0, 3, -5]),
+)
+def test_breakdown_and_percentage_findings(parts, off, pct_off):
+    total = sum(parts) + off
+    labels = ["工作动态", "政策文件", "人事信息", "财政信息", "其他信息"]
+    items = "、".join(
+        f"{labels[i] if i < len(parts) - 1 else '其他信息'}{v}条" for i, v in enumerate(parts)
+    )
+    pct = round(parts[0] * 100 / sum(parts)) + pct_off
+    text = (
+        f"某县人民政府2016年政府信息公开工作年度报告\n{_PAD}"
+        f"全年共主动公开政府信息{sum(parts)}条，其中网站公开{parts[0]}条，占{pct}%。\n"
+        f"按类别统计，全年共主动公开政府信息{total}条，其中{items}。\n"
+    )
+    rep = check(text)
+    codes = [f.code for f in rep.findings]
+    assert ("SUM-MISMATCH" in codes) == (off != 0)
+    assert ("PERCENT-MISMATCH" in codes) == (pct_off != 0)
