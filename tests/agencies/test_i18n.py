@@ -43,6 +43,14 @@ def _placeholders(text):
     return named, positional
 
 
+@pytest.fixture(autouse=True)
+def _keep_language():
+    # LocaleMiddleware leaves the request's language active in the thread; later tests
+    # expect the default (Simplified Chinese) messages.
+    with translation.override(translation.get_language()):
+        yield
+
+
 @pytest.fixture(scope="module")
 def en_po():
     return polib.pofile(str(EN_PO))
