@@ -115,6 +115,7 @@ def segmentation(path: Path, n: int = 2000) -> str:
 
 def worker(args) -> None:
     """Runs inside one database configuration; prints one JSON line of figures."""
+    tmp = None
     if args.backend == "sqlite":
         tmp = tempfile.mkdtemp(prefix="gongkai-bench-")
         os.environ["GONGKAI_VAR_DIR"] = tmp
@@ -229,6 +230,11 @@ def worker(args) -> None:
             "truth_docs": relevant,
             "false_hits": wrong,
         }
+    if tmp:  # the SQLite database of this run
+        import shutil
+
+        connection.close()
+        shutil.rmtree(tmp, ignore_errors=True)
     print(
         json.dumps(
             {

@@ -64,7 +64,18 @@ def to_doc(p) -> SearchDoc:
         column_id=p.column_id,
         year=publication_year(p),
         title=p.title,
-        body_text="\n".join(x for x in (p.summary, p.keywords, p.body_text) if x),
+        # Attachments are searched too (their text was extracted on upload): the policy itself
+        # is often the attached PDF.
+        body_text="\n".join(
+            x
+            for x in (
+                p.summary,
+                p.keywords,
+                p.body_text,
+                *(a.extracted_text for a in p.attachments.all()),
+            )
+            if x
+        ),
         index_number=p.index_number or "",
         document_number=p.document_number or "",
         published_at=published,
@@ -78,7 +89,7 @@ def sync(ids) -> int:
     ids = {int(i) for i in ids}
     if not ids:
         return 0
-    public = list(public_publications().filter(pk__in=ids))
+    public = list(public_publications().filter(pk__in=ids).prefetch_related("attachments"))
     index_documents(to_doc(p) for p in public)
     gone = ids - {p.pk for p in public}
     remove(gone)
@@ -93,7 +104,7 @@ def rebuild(batch: int = 2000, queryset=None) -> int:
     qs = (public_publications() if queryset is None else queryset).order_by("pk")
     last = 0
     while True:
-        page = list(qs.filter(pk__gt=last)[:batch])
+        page = list(qs.filter(pk__gt=last).prefetch_related("attachments")[:batch])
         if not page:
             break
         index_documents(to_doc(p) for p in page)
@@ -156,6 +167,8 @@ def _on_related(sender, instance, **kwargs):
         pk = getattr(instance, attr, None)
         if pk:
             _forget_pages(pk)
+    if getattr(instance, "publication_id", None):  # attachment text is indexed
+        schedule([instance.publication_id])
 
 
 def connect() -> None:

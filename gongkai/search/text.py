@@ -124,6 +124,13 @@ def char_tokens(text: str) -> str:
     return " ".join((text or "").translate(_tables()[1]))
 
 
+def bigram_tokens(text: str) -> str:
+    """Every pair of adjacent normalised characters, space-separated (C-speed passes). Pairs
+    that touch a separator become tokens no query asks for, so phrases never cross a gap."""
+    s = (text or "").translate(_tables()[1])
+    return " ".join(map(add, s, s[1:]))
+
+
 def grams(norm: str) -> list[str]:
     """Bigrams of every run, then its last character (PostgreSQL lexemes, with the runs' chars)."""
     out: list[str] = []
@@ -200,8 +207,22 @@ def word_bigrams(word: str) -> list[str]:
 
 
 def fts5_expr(words: list[str]) -> str:
-    """FTS5 MATCH expression: every word as the phrase of its characters."""
+    """FTS5 MATCH expression over character columns: every word as the phrase of its
+    characters."""
     return " AND ".join('"' + " ".join(w) + '"' for w in words)
+
+
+def fts5_main_expr(words: list[str]) -> str:
+    """FTS5 MATCH expression over search_fts: a one-character word in the character columns,
+    longer words as the phrase of their bigrams in the ``grams`` column (a two-character word
+    is one doclist lookup, and bigram doclists are far shorter than character ones)."""
+    parts = []
+    for w in words:
+        if len(w) == 1:
+            parts.append('{title body}: "' + w + '"')
+        else:
+            parts.append('grams: "' + " ".join(word_bigrams(w)) + '"')
+    return " AND ".join(parts)
 
 
 def tsquery_literal(words: list[str], op: str = " & ") -> str:

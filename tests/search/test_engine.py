@@ -192,3 +192,12 @@ def test_pagination_and_empty_queries():
     assert search.query("").total == 0
     assert search.query("，。；").hits == []
     assert search.query("不存在的词语").total == 0
+
+
+def test_phrases_do_not_cross_punctuation_or_fields():
+    search.index_documents([doc(1, "政府", "信息，公开。条例"), doc(2, "通知", "政府信息公开条例")])
+    assert ids(search.query("府信")) == [2]
+    assert ids(search.query("息公")) == [2]
+    assert ids(search.query("开条")) == [2]
+    assert set(ids(search.query("信息"))) == {1, 2}
+    assert set(ids(search.query("政府 条例"))) == {1, 2}

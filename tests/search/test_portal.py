@@ -207,3 +207,21 @@ def test_bulk_changes_are_indexed_in_the_background(db, django_capture_on_commit
     assert DBTaskResult.objects.count() == before + 1
     assert task.task_path.endswith("search.tasks.reindex")
     assert len(task.args_kwargs["kwargs"]["ids"]) == hooks.INLINE_LIMIT + 1
+
+
+def test_attachment_text_is_searchable(make_pub, django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+
+    from gongkai.publications.models import Attachment
+
+    pub = make_pub("附件测试通知", "正文见附件。")
+    with django_capture_on_commit_callbacks(execute=True):
+        Attachment.objects.create(
+            publication=pub,
+            file=ContentFile(b"%PDF-1.4", name="a.pdf"),
+            original_name="实施细则.pdf",
+            size=8,
+            content_type="application/pdf",
+            extracted_text="第三条 城乡居民基本养老保险待遇按月发放。",
+        )
+    assert [h.id for h in search.query("养老保险待遇").hits] == [pub.pk]

@@ -41,7 +41,7 @@ CREATE = [
     "CREATE INDEX IF NOT EXISTS search_entry_docno_key ON search_entry(docno_key)",
     "CREATE INDEX IF NOT EXISTS search_entry_agency ON search_entry(agency_id)",
     """CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
-        title, body, facets, tokenize='unicode61 remove_diacritics 0', detail=full)""",
+        title, body, grams, facets, tokenize='unicode61 remove_diacritics 0', detail=full)""",
     # Titles alone: the title tier of a query reads only title occurrences (a column filter
     # on search_fts would walk every body occurrence of the characters too).
     """CREATE VIRTUAL TABLE IF NOT EXISTS search_title_fts USING fts5(
@@ -98,6 +98,7 @@ class SQLiteBackend:
                     d.id,
                     text.char_tokens(d.heading),
                     text.char_tokens(d.body_text),
+                    text.bigram_tokens(d.heading + "\n" + d.body_text),
                     facets(d.agency_id, d.column_id, d.year),
                 )
             )
@@ -117,12 +118,14 @@ class SQLiteBackend:
                 entries,
             )
             c.executemany(
-                "INSERT INTO search_fts (rowid, title, body, facets) VALUES (%s, %s, %s, %s)", fts
+                "INSERT INTO search_fts (rowid, title, body, grams, facets)"
+                " VALUES (%s, %s, %s, %s, %s)",
+                fts,
             )
             c.executemany("DELETE FROM search_title_fts WHERE rowid = %s", ids)
             c.executemany(
                 "INSERT INTO search_title_fts (rowid, title, facets) VALUES (%s, %s, %s)",
-                [(r[0], r[1], r[3]) for r in fts],
+                [(r[0], r[1], r[4]) for r in fts],
             )
         return len(entries)
 
@@ -151,8 +154,11 @@ class SQLiteBackend:
             return c.fetchone()[0]
 
     # -- reads ----------------------------------------------------------------------------
-    def _match(self, words, f: Filters, column: str = "{title body}") -> tuple[str, str, list]:
-        expr = column + ": (" + text.fts5_expr(words) + ")"
+    def _match(self, words, f: Filters, title_only: bool = False) -> tuple[str, str, list]:
+        if title_only:  # search_title_fts
+            expr = "{title}: (" + text.fts5_expr(words) + ")"
+        else:
+            expr = "(" + text.fts5_main_expr(words) + ")"
         where, params = "", []
         if f.agency_ids is not None:
             ids = sorted({int(a) for a in f.agency_ids})
@@ -208,7 +214,7 @@ class SQLiteBackend:
             if not total:
                 return [], 0, True
             by_date = total <= RANK_CAP
-            texpr, _, _ = self._match(words, f, column="{title}")
+            texpr, _, _ = self._match(words, f, title_only=True)
             # Exact when below offset + limit; otherwise the title tier fills this page.
             ntitle = self._count(c, texpr, where, wparams, offset + limit, "search_title_fts")
             out: list[tuple[int, float]] = []
