@@ -299,6 +299,7 @@ def main():
     from gongkai.agencies.models import Agency
     from gongkai.annualreports import builder
     from gongkai.appeals.selectors import table4_counts_by_agency
+    from gongkai.inforequests import selectors as t3
     from gongkai.reportschema import check_cells
 
     rng = random.Random(args.seed)
@@ -346,7 +347,7 @@ def main():
     )
     print(f"ratio build / bare: {build / bare:.2f}x (target <= 2x)")
     phases = [
-        ("table 三 grouped query", lambda: builder._fetch(builder._table3_rows(None, year))),
+        ("table 三 grouped query", lambda: t3._fetch(t3.table3_grouped(None, year, True))),
         ("table 三 query + distribution", lambda: builder.table3_by_agency(None, year)),
         ("table 四 grouped", lambda: table4_counts_by_agency(None, year)),
         ("table 二 (publications)", lambda: builder._table2_many(None, year, "2021")),

@@ -27,6 +27,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    """Override rows written by a rolled-back test must not leak into the next one."""
+    from gongkai.workcalendar import services
+
+    services.invalidate()
+    yield
+    services.invalidate()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,8 +1,8 @@
 """Build every cell of tables 二, 三 and 四 from the records, with aggregation queries.
 
-- Table 三: one GROUP BY (agency, applicant_type, outcome) query with four conditional counts
-  (new / carried over / finished / carried forward, from cells.category_q), distributed into
-  cells in Python. Never a Python loop over cases.
+- Table 三: gongkai.inforequests.selectors (table3_counts for one agency or a roll-up,
+  table3_counts_by_agency for many: one GROUP BY agency query), the one place its counting
+  rules live; here only laid out in the report's format (2019 has one （六） row).
 - Table 四: gongkai.appeals.selectors (GROUP BY agency, kind).
 - Table 二: regulations and normative documents from gongkai.publications.selectors.table2_counts
   where that exists; every other figure (licensing, penalties, coercion, fees collected — kept
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
-from django.db.models import Count, Sum
+from django.db.models import Sum
 
 from gongkai.reportschema import (
     APPLICANT_TYPES,
@@ -52,86 +52,15 @@ def zero_table3(fmt: str) -> dict[str, int]:
     return dict.fromkeys(_zero_table3(fmt), 0)
 
 
-def _table3_rows(agency_ids: list[int] | None, year: int):
-    """(agency, applicant type, outcome, new, carried over, finished, carried forward) rows:
-    one GROUP BY over the applications the year's table looks at."""
-    from gongkai.inforequests.models import InfoRequest
-
-    qs = InfoRequest.objects.filter(C.relevant_q(year))
-    if agency_ids is not None:
-        qs = qs.filter(agency_id__in=agency_ids)
-    keys = ["agency_id", "applicant_type", "outcome"]
-    return (
-        qs.values(*keys)
-        .annotate(**{cat: Count("pk", filter=C.category_q(cat, year)) for cat in C.SUMMARY_ROWS})
-        .values_list(*keys, *C.SUMMARY_ROWS)
-        .order_by()
-    )
-
-
-@cache
-def _plan(fmt: str, atype: str, outcome: str | None) -> tuple[tuple[str, int], ...]:
-    """(cell key, index of the count in the grouped row) for every cell one grouped row
-    (applicant type × outcome) adds to. Rows are (type, outcome, new, carried_over,
-    outcomes_total, carried_forward)."""
-    if atype not in APPLICANT_TYPES:
-        raise ValueError(f"unknown applicant_type {atype!r}")
-    plan = []
-    for i, cat in enumerate(C.SUMMARY_ROWS, start=2):
-        plan += [(f"applications.{cat}.{atype}", i), (f"applications.{cat}.total", i)]
-    if outcome is not None:
-        r = C.outcome_row(outcome, fmt)
-        done = 2 + C.SUMMARY_ROWS.index("outcomes_total")
-        plan += [(f"applications.{r}.{atype}", done), (f"applications.{r}.total", done)]
-    return tuple(plan)
-
-
-def _fetch(qs) -> list[tuple]:
-    """Run a values_list queryset on a plain cursor: the grouped counts need no model
-    converters, and at ~60,000 rows Django's per-row conversion costs more than the query."""
-    from django.db import connections
-
-    sql, params = qs.query.sql_with_params()
-    with connections[qs.db].cursor() as cur:
-        cur.execute(sql, params)
-        return cur.fetchall()
-
-
 def table3_by_agency(agency_ids: Iterable[int] | None, year: int, fmt: str = "2021"):
-    """{agency_id: table 三 cells} for many agencies in ONE grouped query, distributed into
-    cells with numpy: each (applicant type, outcome) group row adds its four counts to the
-    cells named by `_plan`, for all rows at once."""
-    import numpy as np
+    """{agency_id: table 三 cells in `fmt`} for many agencies, from
+    gongkai.inforequests.selectors.table3_counts_by_agency (one grouped query)."""
+    from gongkai.inforequests.selectors import table3_counts_by_agency
 
-    rows = _fetch(_table3_rows(_ids(agency_ids), year))
-    if not rows:
-        return {}
-    keys = _zero_table3(fmt)
-    key_index = {k: i for i, k in enumerate(keys)}
-    agencies: dict[int, int] = {}
-    combos: dict[tuple, int] = {}
-    a_idx = np.empty(len(rows), dtype=np.int64)
-    c_idx = np.empty(len(rows), dtype=np.int64)
-    vals = np.empty((len(rows), len(C.SUMMARY_ROWS)), dtype=np.int64)
-    for n, (agency_id, atype, outcome, *counts) in enumerate(rows):
-        a_idx[n] = agencies.setdefault(agency_id, len(agencies))
-        c_idx[n] = combos.setdefault((atype, outcome), len(combos))
-        vals[n] = counts
-    width = max(len(_plan(fmt, *c)) for c in combos)
-    plan_keys = np.full((len(combos), width), len(keys), dtype=np.int64)  # spare column
-    plan_cols = np.zeros((len(combos), width), dtype=np.int64)
-    for combo, ci in combos.items():
-        for j, (key, col) in enumerate(_plan(fmt, *combo)):
-            plan_keys[ci, j] = key_index[key]
-            plan_cols[ci, j] = col - 2
-    mat = np.zeros((len(agencies), len(keys) + 1), dtype=np.int64)
-    rng = np.arange(len(rows))
-    for j in range(width):
-        np.add.at(mat, (a_idx, plan_keys[c_idx, j]), vals[rng, plan_cols[c_idx, j]])
-    return {
-        agency_id: dict(zip(keys, mat[i, :-1].tolist(), strict=True))
-        for agency_id, i in agencies.items()
-    }
+    by = table3_counts_by_agency(_ids(agency_ids), year)
+    if fmt == "2021":  # the selector's own layout
+        return by
+    return {a: to_format(cells, fmt) for a, cells in by.items()}
 
 
 def to_format(t3: Mapping[str, int], fmt: str) -> dict[str, int]:

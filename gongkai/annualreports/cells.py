@@ -2,53 +2,20 @@
 
 A cell key `applications.<row>.<column>` (GLOSSARY) names a set of applications: a date
 category (new / carried over / finished / carried forward), an outcome, an applicant type.
-The truth for one agency or a roll-up is gongkai.inforequests.selectors (table3_counts for the
-figures, table3_queryset for the drill-down). `category_q` restates its date categories for
-`builder.build_many`, which needs GROUP BY agency for thousands of agencies in one query;
-tests/annualreports check on random data that both give the same cells and that every
-figure equals the number of cases its drill-down lists.
+The counting rules live only in gongkai.inforequests.selectors (table3_counts /
+table3_counts_by_agency for the figures, table3_queryset for the drill-down); this module maps
+the report format's keys onto them. tests/annualreports check on random data that every figure
+equals the number of cases its drill-down lists.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
+from gongkai.inforequests.selectors import TABLE3_SUMMARY_ROWS as SUMMARY_ROWS
 from gongkai.reportschema import APPLICANT_TYPES, get_format
-
-SUMMARY_ROWS = ("new", "carried_over", "outcomes_total", "carried_forward")
-
-
-def year_bounds(year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
-
-
-def category_q(category: str, year: int) -> Q:
-    """Applications in a date category of `year` (conf.DEFAULT_RULES['period'])."""
-    start, end = year_bounds(year)
-    open_at_start = Q(replied_on__isnull=True) | Q(replied_on__gte=start)
-    open_at_end = Q(replied_on__isnull=True) | Q(replied_on__gt=end)
-    if category == "new":
-        return Q(received_on__gte=start, received_on__lte=end)
-    if category == "carried_over":
-        return Q(received_on__lt=start) & open_at_start
-    if category == "outcomes_total":  # finished in the year
-        return Q(received_on__isnull=False, replied_on__gte=start, replied_on__lte=end)
-    if category == "carried_forward":
-        return Q(received_on__lte=end) & open_at_end
-    raise KeyError(category)
-
-
-def relevant_q(year: int) -> Q:
-    """Every application that appears anywhere in the year's table 三."""
-    start, end = year_bounds(year)
-    return (
-        Q(received_on__isnull=False)
-        & (Q(replied_on__isnull=True) | Q(replied_on__gte=start))
-        & (Q(received_on__lte=end) | Q(replied_on__lte=end))
-    )
 
 
 def result_rows(fmt: str) -> tuple[str, ...]:

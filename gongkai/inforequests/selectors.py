@@ -9,6 +9,8 @@ Public API::
     clock_state(req, as_of=None) -> ClockState | None
     clock_words(state) -> str           # "第12个工作日，剩余8个工作日"
     table3_counts(agency_ids, year) -> dict[str, int]   # applications.<row>.<column>
+    table3_counts_by_agency(agency_ids, year) -> dict[agency_id, dict[str, int]]
+    table3_queryset(agency_ids, year, row, column) -> QuerySet   # drill-down
     find_for_applicant(agency_id, tracking_number, access_code) -> InfoRequest | None
     dashboard_widget(user, agency) -> dict | None
 """
@@ -16,7 +18,9 @@ Public API::
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
+from django.db import connections
 from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -188,69 +192,126 @@ def clock_words(state) -> str:
 
 
 # ---------------------------------------------------------------------------- table 三
+# The ONE definition of table 三's counting rules. annualreports builds every agency's report
+# from table3_counts_by_agency; the staff ledger page and the drill-down use the same Q objects.
+
+TABLE3_SUMMARY_ROWS = ("new", "carried_over", "outcomes_total", "carried_forward")
+_T3_COLUMNS = (*APPLICANT_TYPES, "total")
+# the report's row order (summary rows, then outcomes): annualreports.builder.rollups relies on
+# every agency's cells having one key order
+_T3_KEYS = tuple(
+    f"applications.{r}.{c}" for r in (*TABLE3_SUMMARY_ROWS, *OUTCOME_KEYS) for c in _T3_COLUMNS
+)
+
+
+def table3_category_q(category: str, year: int) -> Q:
+    """Applications in one date category of ``year`` (ANNUAL_REPORT_FORMAT table 三, GLOSSARY):
+    new = received in the year; carried_over = received before the year and not replied before
+    1 Jan; outcomes_total = replied in the year; carried_forward = received on/before 31 Dec and
+    not replied by 31 Dec. Every replied case was received first, so new + carried_over =
+    outcomes_total + carried_forward holds by construction (T3-1)."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    received = Q(received_on__isnull=False)
+    if category == "new":
+        return Q(received_on__gte=start, received_on__lte=end)
+    if category == "carried_over":
+        return Q(received_on__lt=start) & (Q(replied_on__isnull=True) | Q(replied_on__gte=start))
+    if category == "outcomes_total":
+        return received & Q(replied_on__gte=start, replied_on__lte=end)
+    if category == "carried_forward":
+        return Q(received_on__lte=end) & (Q(replied_on__isnull=True) | Q(replied_on__gt=end))
+    raise KeyError(category)
+
+
+def _table3_relevant_q(year: int) -> Q:
+    """Every application in any category of the year: lets the grouped query skip old cases."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    return (
+        Q(received_on__isnull=False)
+        & (Q(replied_on__isnull=True) | Q(replied_on__gte=start))
+        & (Q(received_on__lte=end) | Q(replied_on__lte=end))
+    )
+
+
+def table3_grouped(agency_ids, year: int, by_agency: bool) -> QuerySet:
+    """Rows ``([agency_id,] applicant_type, outcome, new, carried_over, outcomes_total,
+    carried_forward)``: one GROUP BY with a conditional count per date category.
+    ``agency_ids=None``: every agency."""
+    qs = InfoRequest.objects.filter(_table3_relevant_q(year))
+    if agency_ids is not None:
+        qs = qs.filter(agency_id__in=list(agency_ids))
+    keys = ["agency_id"] if by_agency else []
+    keys += ["applicant_type", "outcome"]
+    counts = {c: Count("pk", filter=table3_category_q(c, year)) for c in TABLE3_SUMMARY_ROWS}
+    return qs.values(*keys).annotate(**counts).values_list(*keys, *TABLE3_SUMMARY_ROWS).order_by()
+
+
+@cache
+def _t3_plan(atype: str, outcome: str | None) -> tuple[tuple[str, int], ...]:
+    """(cell key, index of its count among the four) for one (applicant type, outcome) group:
+    each date category goes to its row; the group's finished count also goes to its outcome
+    row; each to the type's column and to total."""
+    if atype not in APPLICANT_TYPES:
+        raise ValueError(f"unknown applicant_type {atype!r}")
+    plan = []
+    for i, r in enumerate(TABLE3_SUMMARY_ROWS):
+        plan += [(f"applications.{r}.{atype}", i), (f"applications.{r}.total", i)]
+    if outcome is not None:
+        done = TABLE3_SUMMARY_ROWS.index("outcomes_total")
+        plan += [(f"applications.{outcome}.{atype}", done), (f"applications.{outcome}.total", done)]
+    return tuple(plan)
+
+
+def _fetch(qs) -> list[tuple]:
+    """Run a values_list queryset on a plain cursor: the grouped counts need no model
+    converters, and with ~60,000 groups Django's per-row conversion costs more than the query."""
+    sql, params = qs.query.sql_with_params()
+    with connections[qs.db].cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
+def _distribute(rows, cells: dict[str, int]) -> None:
+    for atype, outcome, *counts in rows:
+        for key, i in _t3_plan(atype, outcome):
+            cells[key] += counts[i]
+
+
+def table3_counts_by_agency(agency_ids, year: int) -> dict[int, dict[str, int]]:
+    """{agency id: table 三 cells (2021 keys)} for many agencies from one GROUP BY (agency,
+    applicant type, outcome) query. Every id asked for is in the result (all zeros when it
+    has no cases); ``agency_ids=None``: every agency that has a case in the year's table."""
+    by: dict[int, dict[str, int]] = {}
+    if agency_ids is not None:
+        by = {int(a): dict.fromkeys(_T3_KEYS, 0) for a in agency_ids}
+    zero = dict.fromkeys(_T3_KEYS, 0)
+    for agency_id, atype, outcome, *counts in _fetch(table3_grouped(agency_ids, year, True)):
+        cells = by.get(agency_id)
+        if cells is None:
+            cells = by[agency_id] = zero.copy()
+        for key, i in _t3_plan(atype, outcome):
+            cells[key] += counts[i]
+    return by
 
 
 def table3_counts(agency_ids, year: int) -> dict[str, int]:
-    """Table 三 cells ``applications.<row>.<column>`` for ``agency_ids`` and ``year`` (2021 keys).
-
-    Definitions (ANNUAL_REPORT_FORMAT / GLOSSARY): new = received in the year; carried_over =
-    received before the year and not replied before 1 Jan; outcomes = replied in the year (by
-    outcome); carried_forward = received on/before 31 Dec and not replied by 31 Dec. Since every
-    replied case was received first, new + carried_over = outcomes_total + carried_forward holds
-    by construction (T3-1). Three GROUP BY queries, no loop over cases.
-    """
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    base = InfoRequest.objects.filter(agency_id__in=list(agency_ids), received_on__isnull=False)
-    cells: dict[str, int] = {}
-    rows = (*OUTCOME_KEYS, "new", "carried_over", "outcomes_total", "carried_forward")
-    for r in rows:
-        for c in (*APPLICANT_TYPES, "total"):
-            cells[f"applications.{r}.{c}"] = 0
-
-    not_replied_before = Q(replied_on__isnull=True) | Q(replied_on__gte=start)
-    not_replied_by_end = Q(replied_on__isnull=True) | Q(replied_on__gt=end)
-    summary = base.values("applicant_type").annotate(
-        new=Count("pk", filter=Q(received_on__gte=start, received_on__lte=end)),
-        carried_over=Count("pk", filter=Q(received_on__lt=start) & not_replied_before),
-        carried_forward=Count("pk", filter=Q(received_on__lte=end) & not_replied_by_end),
-        outcomes_total=Count("pk", filter=Q(replied_on__gte=start, replied_on__lte=end)),
-    )
-    for row in summary:
-        t = row["applicant_type"]
-        for r in ("new", "carried_over", "carried_forward", "outcomes_total"):
-            cells[f"applications.{r}.{t}"] += row[r]
-            cells[f"applications.{r}.total"] += row[r]
-    outcomes = (
-        base.filter(replied_on__gte=start, replied_on__lte=end)
-        .values("outcome", "applicant_type")
-        .annotate(n=Count("pk"))
-    )
-    for row in outcomes:
-        o, t = row["outcome"], row["applicant_type"]
-        cells[f"applications.{o}.{t}"] += row["n"]
-        cells[f"applications.{o}.total"] += row["n"]
+    """Table 三 cells ``applications.<row>.<column>`` (2021 keys) for ``agency_ids`` together
+    (one agency or a roll-up): the same grouped query as table3_counts_by_agency, without
+    agency in the GROUP BY."""
+    cells = dict.fromkeys(_T3_KEYS, 0)
+    _distribute(_fetch(table3_grouped(list(agency_ids), year, False)), cells)
     return cells
 
 
 def table3_queryset(agency_ids, year: int, row: str, column: str = "total") -> QuerySet:
-    """The cases behind one table 三 cell (for "click a figure to see its cases")."""
-    start, end = date(year, 1, 1), date(year, 12, 31)
+    """The cases behind one table 三 cell (for "click a figure to see its cases"); ``row`` may
+    be a date category, an outcome key or an outcome group ("other")."""
     qs = InfoRequest.objects.filter(agency_id__in=list(agency_ids), received_on__isnull=False)
     if column != "total":
         qs = qs.filter(applicant_type=column)
-    if row == "new":
-        return qs.filter(received_on__gte=start, received_on__lte=end)
-    if row == "carried_over":
-        return qs.filter(received_on__lt=start).filter(
-            Q(replied_on__isnull=True) | Q(replied_on__gte=start)
-        )
-    if row == "carried_forward":
-        return qs.filter(received_on__lte=end).filter(
-            Q(replied_on__isnull=True) | Q(replied_on__gt=end)
-        )
-    qs = qs.filter(replied_on__gte=start, replied_on__lte=end)
-    if row == "outcomes_total":
-        return qs
+    if row in TABLE3_SUMMARY_ROWS:
+        return qs.filter(table3_category_q(row, year))
+    qs = qs.filter(table3_category_q("outcomes_total", year))
     if row in OUTCOME_KEYS:
         return qs.filter(outcome=row)
     return qs.filter(outcome__startswith=row + ".")

@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy  # module-level labels: per request language
 from django.views.decorators.http import require_POST
 
 from gongkai.agencies.permissions import Action, agencies_for, can
@@ -97,51 +98,51 @@ def index(request):
 
 ACTIONS = {
     # name: (form class, permission, allowed statuses, label)
-    "confirm": (f.ConfirmReceiptForm, Action.EDIT, (Status.TO_CONFIRM,), _("确认收到")),
-    "assign": (f.AssignForm, Action.EDIT, None, _("分办")),
+    "confirm": (f.ConfirmReceiptForm, Action.EDIT, (Status.TO_CONFIRM,), gettext_lazy("确认收到")),
+    "assign": (f.AssignForm, Action.EDIT, None, gettext_lazy("分办")),
     "amendment_request": (
         f.AmendmentRequestForm,
         Action.EDIT,
         (Status.IN_PROGRESS,),
-        _("补正告知"),
+        gettext_lazy("补正告知"),
     ),
     "amendment_received": (
         f.AmendmentReceivedForm,
         Action.EDIT,
         (Status.AWAITING_AMENDMENT,),
-        _("收到补正"),
+        gettext_lazy("收到补正"),
     ),
     "consultation": (
         f.ConsultationForm,
         Action.EDIT,
         (Status.IN_PROGRESS, Status.CONSULTATION, Status.AWAITING_FEE),
-        _("征求意见"),
+        gettext_lazy("征求意见"),
     ),
     "consultation_answer": (
         f.ConsultationAnswerForm,
         Action.EDIT,
         (Status.CONSULTATION,),
-        _("收到意见"),
+        gettext_lazy("收到意见"),
     ),
     "extension": (
         f.ExtensionForm,
         Action.APPROVE,
         (Status.IN_PROGRESS, Status.CONSULTATION, Status.AWAITING_FEE),
-        _("批准延期并告知"),
+        gettext_lazy("批准延期并告知"),
     ),
     "custom_due": (
         f.CustomDueDateForm,
         Action.APPROVE,
         (Status.IN_PROGRESS, Status.CONSULTATION, Status.AWAITING_FEE),
-        _("另行确定答复期限"),
+        gettext_lazy("另行确定答复期限"),
     ),
     "fee_notice": (
         f.FeeNoticeForm,
         Action.EDIT,
         (Status.IN_PROGRESS, Status.CONSULTATION),
-        _("发出收费通知"),
+        gettext_lazy("发出收费通知"),
     ),
-    "payment": (f.PaymentForm, Action.EDIT, (Status.AWAITING_FEE,), _("登记缴费")),
+    "payment": (f.PaymentForm, Action.EDIT, (Status.AWAITING_FEE,), gettext_lazy("登记缴费")),
     "reply": (
         f.ReplyForm,
         Action.EDIT,
@@ -151,10 +152,10 @@ ACTIONS = {
             Status.CONSULTATION,
             Status.AWAITING_FEE,
         ),
-        _("答复"),
+        gettext_lazy("答复"),
     ),
-    "close": (f.CloseForm, Action.EDIT, (Status.REPLIED,), _("归档")),
-    "note": (f.NoteForm, Action.EDIT, None, _("备注/添加材料")),
+    "close": (f.CloseForm, Action.EDIT, (Status.REPLIED,), gettext_lazy("归档")),
+    "note": (f.NoteForm, Action.EDIT, None, gettext_lazy("备注/添加材料")),
 }
 
 
@@ -393,20 +394,20 @@ def _table3_cell(request):
 
 
 XLSX_COLUMNS = [
-    ("tracking_number", _("申请编号")),
-    ("agency", _("受理机关")),
-    ("channel", _("申请方式")),
-    ("submitted_at", _("提交时间")),
-    ("received_on", _("收到申请之日")),
-    ("applicant_type", _("申请人类型")),
-    ("applicant_name", _("申请人")),
-    ("description", _("申请内容")),
-    ("status", _("状态")),
-    ("due_on", _("答复期限")),
-    ("replied_on", _("答复日期")),
-    ("outcome", _("办理结果")),
-    ("legal_basis", _("法律依据")),
-    ("assignee", _("承办人")),
+    ("tracking_number", gettext_lazy("申请编号")),
+    ("agency", gettext_lazy("受理机关")),
+    ("channel", gettext_lazy("申请方式")),
+    ("submitted_at", gettext_lazy("提交时间")),
+    ("received_on", gettext_lazy("收到申请之日")),
+    ("applicant_type", gettext_lazy("申请人类型")),
+    ("applicant_name", gettext_lazy("申请人")),
+    ("description", gettext_lazy("申请内容")),
+    ("status", gettext_lazy("状态")),
+    ("due_on", gettext_lazy("答复期限")),
+    ("replied_on", gettext_lazy("答复日期")),
+    ("outcome", gettext_lazy("办理结果")),
+    ("legal_basis", gettext_lazy("法律依据")),
+    ("assignee", gettext_lazy("承办人")),
 ]
 
 

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy  # module-level labels: per request language
 from django.views.decorators.http import require_POST
 
 from gongkai.agencies.permissions import Action, agencies_for, can
@@ -68,7 +69,7 @@ def _can_manage_columns(user, agency) -> bool:
 
 
 STATUS_TABS = [
-    ("", _("全部")),
+    ("", gettext_lazy("全部")),
     (Status.DRAFT, Status.DRAFT.label),
     (Status.SUBMITTED, Status.SUBMITTED.label),
     (Status.REVIEWED, Status.REVIEWED.label),
@@ -268,25 +269,25 @@ def detail(request, pk):
 
 
 FIELD_LABELS = {
-    "title": _("名称"),
-    "index_number": _("索引号"),
-    "document_number": _("文号"),
-    "issued_on": _("成文日期"),
-    "formed_on": _("形成或者变更日期"),
-    "published_at": _("发布日期"),
-    "column": _("栏目"),
-    "publisher": _("发布机构"),
-    "summary": _("内容概述"),
-    "keywords": _("主题词"),
-    "topic": _("主题分类"),
-    "genre": _("体裁"),
-    "disclosure_mode": _("公开属性"),
-    "withheld_ground": _("不予公开理由"),
-    "kind": _("文件类型"),
-    "validity": _("有效性"),
-    "validity_changed_on": _("有效性变更日期"),
-    "status": _("状态"),
-    "attachments": _("附件"),
+    "title": gettext_lazy("名称"),
+    "index_number": gettext_lazy("索引号"),
+    "document_number": gettext_lazy("文号"),
+    "issued_on": gettext_lazy("成文日期"),
+    "formed_on": gettext_lazy("形成或者变更日期"),
+    "published_at": gettext_lazy("发布日期"),
+    "column": gettext_lazy("栏目"),
+    "publisher": gettext_lazy("发布机构"),
+    "summary": gettext_lazy("内容概述"),
+    "keywords": gettext_lazy("主题词"),
+    "topic": gettext_lazy("主题分类"),
+    "genre": gettext_lazy("体裁"),
+    "disclosure_mode": gettext_lazy("公开属性"),
+    "withheld_ground": gettext_lazy("不予公开理由"),
+    "kind": gettext_lazy("文件类型"),
+    "validity": gettext_lazy("有效性"),
+    "validity_changed_on": gettext_lazy("有效性变更日期"),
+    "status": gettext_lazy("状态"),
+    "attachments": gettext_lazy("附件"),
 }
 
 

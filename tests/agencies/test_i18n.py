@@ -43,6 +43,14 @@ def _placeholders(text):
     return named, positional
 
 
+@pytest.fixture(autouse=True)
+def _keep_language():
+    # LocaleMiddleware leaves the request's language active in the thread; later tests
+    # expect the default (Simplified Chinese) messages.
+    with translation.override(translation.get_language()):
+        yield
+
+
 @pytest.fixture(scope="module")
 def en_po():
     return polib.pofile(str(EN_PO))
@@ -176,3 +184,18 @@ def test_navigation_is_english(client, demo, as_user, who, url_of):
     chrome = _chrome(resp.content.decode())
     assert "Home" in chrome or "Dashboard" in chrome or "Applications" in chrome, chrome
     assert not HAN.search(chrome), f"Chinese left in the English navigation: {chrome}"
+
+
+def test_module_level_labels_follow_the_request_language():
+    """Labels defined at import time must be lazy, or they stay in the import-time language."""
+    from gongkai.inforequests.views import ACTIONS, XLSX_COLUMNS
+    from gongkai.publications.views import FIELD_LABELS, STATUS_TABS
+
+    labels = [a[3] for a in ACTIONS.values()] + [label for _k, label in XLSX_COLUMNS]
+    labels += list(FIELD_LABELS.values()) + [label for _k, label in STATUS_TABS]
+    for lang, want_han in (("en", False), ("zh-hans", True)):
+        with translation.override(lang):
+            shown = [str(label) for label in labels]
+        assert [s for s in shown if bool(HAN.search(s)) != want_han] == [], lang
+    with translation.override("en"):
+        assert str(ACTIONS["assign"][3]) == "Assign"

@@ -4,11 +4,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from gongkai.inforequests.models import OUTCOME_KEYS, InfoRequest
-from gongkai.inforequests.selectors import table3_counts
+from gongkai.inforequests.selectors import table3_counts, table3_counts_by_agency
 from gongkai.reportschema import APPLICANT_TYPES, check_cells, get_format
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -21,10 +21,9 @@ case = st.tuples(
 )
 
 
-def _store(agency, cases):
-    InfoRequest.objects.all().delete()
+def _requests(agency, cases, first=0):
     rows = []
-    for i, (received, wait, atype, outcome) in enumerate(cases):
+    for i, (received, wait, atype, outcome) in enumerate(cases, start=first):
         replied = received + timedelta(days=wait) if wait is not None else None
         rows.append(
             InfoRequest(
@@ -42,7 +41,12 @@ def _store(agency, cases):
                 outcome=outcome if replied else None,
             )
         )
-    InfoRequest.objects.bulk_create(rows)
+    return rows
+
+
+def _store(agency, cases):
+    InfoRequest.objects.all().delete()
+    InfoRequest.objects.bulk_create(_requests(agency, cases))
 
 
 def _naive(cases, year, row, col):
@@ -105,3 +109,56 @@ def test_counts_only_given_agencies_and_received(make_case, demo, users):
     both = table3_counts([a.agency_id, demo["青山市"].pk], 2025)
     assert both["applications.new.total"] == 2
     assert both["applications.carried_forward.total"] == 1
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    a_cases=st.lists(case, max_size=30),
+    b_cases=st.lists(case, max_size=15),
+    year=st.integers(2024, 2026),
+)
+@example(  # every year boundary: received / replied on 31 Dec and 1 Jan
+    a_cases=[
+        (date(2024, 12, 31), 1, "natural", "disclosed"),  # replied 1 Jan 2025
+        (date(2024, 12, 31), 0, "natural", "disclosed"),
+        (date(2025, 1, 1), 0, "org_commercial", "other.other"),
+        (date(2025, 12, 31), 0, "natural", "withheld.third_party_rights"),
+        (date(2025, 12, 31), 1, "natural", "disclosed"),  # replied 1 Jan 2026
+        (date(2025, 1, 1), None, "natural", "disclosed"),
+    ],
+    b_cases=[(date(2024, 12, 31), None, "org_research", "disclosed")],
+    year=2025,
+)
+def test_by_agency_equals_single_agency_counts_and_oracle(demo, a_cases, b_cases, year):
+    """The grouped-by-agency figures (what annual reports are built from) equal table3_counts
+    for each agency alone, and both equal a plain Python count of every cell."""
+    a, b, idle = demo["青山市:教育局"], demo["青山市:财政局"], demo["青山市"]
+    InfoRequest.objects.all().delete()
+    InfoRequest.objects.bulk_create(
+        _requests(a, a_cases) + _requests(b, b_cases, first=len(a_cases))
+    )
+    keys = get_format("2021").table("applications").cell_keys()
+    by = table3_counts_by_agency([a.pk, b.pk, idle.pk], year)
+    assert set(by) == {a.pk, b.pk, idle.pk}
+    everyone = table3_counts_by_agency(None, year)
+    for agency, cases in ((a, a_cases), (b, b_cases), (idle, [])):
+        oracle = {}
+        for key in keys:
+            row, col = key.removeprefix("applications.").rsplit(".", 1)
+            oracle[key] = _naive(cases, year, row, col)
+        assert by[agency.pk] == oracle
+        assert table3_counts([agency.pk], year) == oracle
+        # None = every agency with a case in the year; the others are all zeros
+        assert everyone.get(agency.pk, dict.fromkeys(keys, 0)) == oracle
+    # a roll-up is the sum of its agencies
+    both = table3_counts([a.pk, b.pk], year)
+    assert both == {k: by[a.pk][k] + by[b.pk][k] for k in keys}
+    # one key order for every agency (annualreports.builder.rollups adds cells as vectors)
+    from gongkai.annualreports.builder import zero_table3
+
+    assert list(by[a.pk]) == list(by[idle.pk]) == list(zero_table3("2021"))
