@@ -49,6 +49,26 @@ CREATE = [
 DROP = ["DROP TABLE IF EXISTS search_entry"]
 
 
+def tune_storage(connection, compression: str = "lz4") -> None:
+    """Compress the normalised text (which strpos reads for every candidate of a word of three
+    or more characters) with lz4, which decompresses several times faster than the default
+    pglz, and rewrite the existing values so they use it."""
+    from django.db import DatabaseError, transaction
+
+    with connection.cursor() as c:
+        c.execute("SHOW server_version_num")
+        if int(c.fetchone()[0]) < 140000:
+            return
+        try:
+            with transaction.atomic(using=connection.alias):
+                c.execute(
+                    f"ALTER TABLE search_entry ALTER COLUMN norm SET COMPRESSION {compression}"
+                )
+        except DatabaseError:  # a server built without lz4 keeps pglz
+            return
+        c.execute("UPDATE search_entry SET norm = norm || ''")
+
+
 COLUMNS = (
     "id, agency_id, column_id, year, published_at, title, body_text, index_number,"
     " document_number, index_key, docno_key, title_norm, norm, ttsv, tsv"

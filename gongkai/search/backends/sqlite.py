@@ -89,16 +89,14 @@ def facets(agency_id, column_id, year) -> str:
 def fts_tokens(d: SearchDoc) -> str:
     """The search_fts text of a document (also what deleting it must hand back to FTS5)."""
     return (
-        text.index_tokens(d.heading + "\n" + d.body_text)
+        text.fts5_tokens(d.heading + "\n" + d.body_text)
         + " "
         + facets(d.agency_id, d.column_id, d.year)
     )
 
 
 def norm_or_null(d: SearchDoc) -> str | None:
-    full = d.heading + "\n" + d.body_text
-    norm = text.normalise(full)
-    return None if norm == full else norm
+    return text.normalised_or_none(d.heading + "\n" + d.body_text)
 
 
 class SQLiteBackend:
@@ -164,9 +162,7 @@ class SQLiteBackend:
                 "INSERT INTO search_fts (search_fts, rowid, toks) VALUES ('delete', %s, %s)",
                 [(d.id, fts_tokens(d)) for d in old],
             )
-            c.executemany(
-                "DELETE FROM search_title_fts WHERE rowid = %s", [(d.id,) for d in old]
-            )
+            c.executemany("DELETE FROM search_title_fts WHERE rowid = %s", [(d.id,) for d in old])
             found += [d.id for d in old]
         return found
 
@@ -272,12 +268,37 @@ class SQLiteBackend:
         """Documents whose title holds every word first, then the others; newest first within
         each tier (see base.RANK_CAP)."""
         expr, where, wparams = self._match(words, f)
+        texpr, twhere, twparams = self._match(words, f, title_only=True)
         with self.connection.cursor() as c:
-            total = self._count(c, expr, where, wparams, COUNT_CAP + 1)
-            if not total:
-                return [], 0, True
+            if text.confirm_words(words):
+                # Each candidate costs a read of its text (~6 µs): one pass collects up to
+                # RANK_CAP + 1 confirmed matches with their dates, and that is also the count
+                # (the portal then says "more than 1,000", as on PostgreSQL).
+                cap = RANK_CAP
+                c.execute(
+                    "SELECT e.id, coalesce(e.published_at, 0) FROM search_fts CROSS JOIN"
+                    " search_entry e ON e.id = search_fts.rowid"
+                    f" WHERE search_fts MATCH %s{where} LIMIT %s",
+                    [expr, *wparams, cap + 1],
+                )
+                found = c.fetchall()
+                total = len(found)
+                if not total:
+                    return [], 0, True
+                if total <= cap:
+                    in_title = set(
+                        self._ids(c, texpr, twhere, twparams, -1, 0, False, "search_title_fts")
+                    )
+                    found.sort(key=lambda r: (r[1], r[0]), reverse=True)
+                    ranked = [(i, 2.0) for i, _ in found if i in in_title]
+                    ranked += [(i, 1.0) for i, _ in found if i not in in_title]
+                    return ranked[offset : offset + limit], total, True
+            else:
+                cap = COUNT_CAP
+                total = self._count(c, expr, where, wparams, cap + 1)
+                if not total:
+                    return [], 0, True
             by_date = total <= RANK_CAP
-            texpr, twhere, twparams = self._match(words, f, title_only=True)
             # Exact when below offset + limit; otherwise the title tier fills this page.
             ntitle = self._count(c, texpr, twhere, twparams, offset + limit, "search_title_fts")
             out: list[tuple[int, float]] = []
@@ -300,7 +321,7 @@ class SQLiteBackend:
                     c, expr, bwhere, bparams, limit - len(out), max(0, offset - ntitle), by_date
                 )
                 out += [(i, 1.0) for i in ids]
-        return out, min(total, COUNT_CAP), total <= COUNT_CAP
+        return out, min(total, cap), total <= cap
 
     def match_ids(self, words, f: Filters) -> set[int]:
         """Every matching id, unranked (recall measurement, tests)."""
