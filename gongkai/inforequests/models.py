@@ -344,6 +344,20 @@ class InfoRequestEvent(models.Model):
     def label(self) -> str:
         return self.get_kind_display()
 
+    @property
+    def amendment_items(self) -> str:
+        """What a 补正 notice asks for (payload["items"]), "" for every other event.
+
+        Read from the dict here: in a template ``payload.items`` falls back to ``dict.items``
+        when the key is absent and prints "dict_items([...])"."""
+        items = (self.payload or {}).get("items")
+        return items if isinstance(items, str) else ""
+
+    @property
+    def outcome_label(self) -> str:
+        """The outcome a reply recorded (payload["outcome"]), in the request's language."""
+        return OUTCOME_LABELS.get((self.payload or {}).get("outcome") or "", "")
+
 
 # ---------------------------------------------------------------------------- files
 
