@@ -69,11 +69,27 @@ class PublicationError(Exception):
 # ---------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def ensure_catalogue(agency: Agency) -> list[Column]:
     """Create the statutory columns the agency lacks (idempotent; keeps renamed/custom ones)."""
+    return _ensure_catalogue(agency)[0]
+
+
+def create_missing_columns(agency: Agency) -> list[Column]:
+    """Like :func:`ensure_catalogue`, returning only the columns it created (``gongkai
+    catalogue``)."""
+    return _ensure_catalogue(agency)[1]
+
+
+def missing_columns(agency: Agency) -> list:
+    """The statutory ``ColumnSpec`` s the agency lacks (nothing is written)."""
+    have = set(Column.objects.filter(agency=agency).values_list("code", flat=True))
+    return [spec for spec in statutory_columns(agency.level) if spec.code not in have]
+
+
+@transaction.atomic
+def _ensure_catalogue(agency: Agency) -> tuple[list[Column], list[Column]]:
     existing = {c.code: c for c in Column.objects.filter(agency=agency)}
-    out = []
+    out, created = [], []
     for pos, spec in enumerate(statutory_columns(agency.level), start=1):
         col = existing.get(spec.code)
         if col is None:
@@ -89,8 +105,9 @@ def ensure_catalogue(agency: Agency) -> list[Column]:
                 position=pos * 10,
             )
             existing[spec.code] = col
+            created.append(col)
         out.append(col)
-    return out
+    return out, created
 
 
 # ---------------------------------------------------------------------------------------------
