@@ -518,3 +518,25 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id}:{self.kind}:{self.due_on}"
+
+
+class RateLimitCounter(models.Model):
+    """Hits of one client in one fixed window of a portal/API rate limit
+    (``public_services.rate_limited``). Kept in the database so the limit holds across all
+    server processes and machines; ``key`` is a keyed hash, never the IP address itself."""
+
+    scope = models.CharField(max_length=20)
+    key = models.CharField(max_length=64)
+    window_start = models.BigIntegerField()  # Unix seconds, a multiple of the window length
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key", "window_start"], name="uniq_rate_limit_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.window_start}:{self.count}"
