@@ -255,7 +255,9 @@ def figures(request, pk):
             {
                 "key": k,
                 "label": f"{spec.row_label} · {spec.column_label}",
-                "unit": spec.unit,
+                # The 2021 format prints the unit in the column header already
+                # (本年收费金额（单位：万元）): do not repeat it.
+                "unit": "" if spec.unit in spec.column_label else spec.unit,
                 "value": request.POST.get(f"v:{k}")
                 if request.method == "POST"
                 else (m.value.normalize() if m else ""),

@@ -344,6 +344,20 @@ class InfoRequestEvent(models.Model):
     def label(self) -> str:
         return self.get_kind_display()
 
+    @property
+    def amendment_items(self) -> str:
+        """What a 补正 notice asks for (payload["items"]), "" for every other event.
+
+        Read from the dict here: in a template ``payload.items`` falls back to ``dict.items``
+        when the key is absent and prints "dict_items([...])"."""
+        items = (self.payload or {}).get("items")
+        return items if isinstance(items, str) else ""
+
+    @property
+    def outcome_label(self) -> str:
+        """The outcome a reply recorded (payload["outcome"]), in the request's language."""
+        return OUTCOME_LABELS.get((self.payload or {}).get("outcome") or "", "")
+
 
 # ---------------------------------------------------------------------------- files
 
@@ -504,3 +518,25 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id}:{self.kind}:{self.due_on}"
+
+
+class RateLimitCounter(models.Model):
+    """Hits of one client in one fixed window of a portal/API rate limit
+    (``public_services.rate_limited``). Kept in the database so the limit holds across all
+    server processes and machines; ``key`` is a keyed hash, never the IP address itself."""
+
+    scope = models.CharField(max_length=20)
+    key = models.CharField(max_length=64)
+    window_start = models.BigIntegerField()  # Unix seconds, a multiple of the window length
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key", "window_start"], name="uniq_rate_limit_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.window_start}:{self.count}"
