@@ -123,7 +123,10 @@ def truth_from_html(html: str, fmt_key: str) -> dict:
             order[-1][1].append(c.key)
         if kind == "appeals":
             vals = [
-                c for r in rows for c in r if all(_is_value(x) for x in r) and any(_clean(x) for x in r)
+                c
+                for r in rows
+                for c in r
+                if all(_is_value(x) for x in r) and any(_clean(x) for x in r)
             ]
             keys = [k for _, ks in order for k in ks]
             if len(vals) == len(keys):
@@ -177,14 +180,20 @@ def compare(cells: dict, truth: dict) -> tuple[int, list[str]]:
 
 def run(folder: Path, verbose: bool = False) -> dict:
     reports = sorted(
-        d for d in folder.iterdir() if d.is_dir() and ((d / "page.html").exists() or (d / "truth.json").exists())
+        d
+        for d in folder.iterdir()
+        if d.is_dir() and ((d / "page.html").exists() or (d / "truth.json").exists())
     )
     total_ok = total_n = 0
     meta_bad = []
     per = {}
     for d in reports:
         html = (d / "page.html").read_text(encoding="utf-8") if (d / "page.html").exists() else None
-        tj = json.loads((d / "truth.json").read_text(encoding="utf-8")) if (d / "truth.json").exists() else {}
+        tj = (
+            json.loads((d / "truth.json").read_text(encoding="utf-8"))
+            if (d / "truth.json").exists()
+            else {}
+        )
         variants: dict[str, tuple[str, str]] = {}
         if html is not None:
             variants["html"] = (html, "page.html")
@@ -192,10 +201,14 @@ def run(folder: Path, verbose: bool = False) -> dict:
             variants["lines"] = (flatten(html, "lines"), "lines.txt")
         if (d / "page.txt").exists():
             variants["txt"] = ((d / "page.txt").read_text(encoding="utf-8"), "page.txt")
-        first = check(variants.get("html", variants.get("txt"))[0], name="page.html" if html else "page.txt")
+        first = check(
+            variants.get("html", variants.get("txt"))[0], name="page.html" if html else "page.txt"
+        )
         fmt_key = tj.get("format") or first.format
         if "cells" in tj:
-            truth = {k: (Decimal(str(v)) if isinstance(v, float) else v) for k, v in tj["cells"].items()}
+            truth = {
+                k: (Decimal(str(v)) if isinstance(v, float) else v) for k, v in tj["cells"].items()
+            }
         else:
             truth = truth_from_html(html, fmt_key)
         for name, (text, fname) in variants.items():
@@ -235,7 +248,9 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     folder = Path(a.folder)
     if not folder.is_dir() or not any(
-        (d / "page.html").exists() or (d / "truth.json").exists() for d in folder.iterdir() if d.is_dir()
+        (d / "page.html").exists() or (d / "truth.json").exists()
+        for d in folder.iterdir()
+        if d.is_dir()
     ):
         print(NEEDS.format(folder=folder))
         return 0

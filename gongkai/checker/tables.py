@@ -289,10 +289,16 @@ def candidates(
         readings.append(lines)
         bonus[tuple(lines)] = 20.0  # the layout itself says which cells are blank
     gaps = gap_slots(run)
-    if gaps is not None and len(gaps) > len(slots) and len(slots) < n <= len(gaps) + sum(
-        _splittable(g) - 1 for g in gaps
+    if (
+        gaps is not None
+        and len(gaps) > len(slots)
+        and len(slots) < n <= len(gaps) + sum(_splittable(g) - 1 for g in gaps)
     ):
-        readings.extend(_split_with_total(gaps, n) if partial is _t33_partial else _split_readings(gaps, n, partial))
+        readings.extend(
+            _split_with_total(gaps, n)
+            if partial is _t33_partial
+            else _split_readings(gaps, n, partial)
+        )
     if len(slots) >= n:
         readings.append(slots[:n])
     else:
