@@ -195,6 +195,44 @@ def slots_of(run: str, n: int) -> list[str | None]:
     return list(_tokens(run))
 
 
+def line_slots(run: str, n: int) -> list[str | None] | None:
+    """One cell per line (scraped with a newline per cell): a line holding only spaces is a
+    blank cell (``<td>&nbsp;</td>``). None unless every line holds at most one token and the
+    lines give exactly n cells."""
+    if "|" in run or "\n" not in run:
+        return None
+    pieces = run.split("\n")
+    if pieces and pieces[0] == "":
+        pieces = pieces[1:]  # the label's own line break
+    while pieces and pieces[-1] == "":
+        pieces.pop()  # line breaks before the next label
+    if len(pieces) != n:
+        return None
+    out: list[str | None] = []
+    for p in pieces:
+        toks = _tokens(p)
+        if len(toks) > 1:
+            return None
+        out.append(toks[0] if toks else None)
+    return out
+
+
+def gap_slots(run: str) -> list[str | None] | None:
+    """Flattened text keeps a blank cell's &nbsp; as one space: read every space between
+    (or around) tokens as a possible blank cell. None when the run has no such space."""
+    run = run.lstrip()
+    if "|" in run or "\n" in run or " " not in run:
+        return None
+    out: list[str | None] = []
+    for part in re.split(r"( )", run):
+        if part == " ":
+            out.append(None)
+        elif part:
+            out.extend(_tokens(part))
+    # a space between two tokens that also separates them is not a cell by itself
+    return out
+
+
 def _splits(s: str, k: int):
     """All ways to cut a digit string into k numbers without leading zeros."""
     if k == 1:
@@ -245,6 +283,22 @@ def candidates(
     if not slots or all(s is None for s in slots):
         return [(0.0, tuple([None] * n))] if slots else []
     readings: list[list[str | None]] = []
+    bonus: dict[tuple, float] = {}
+    lines = line_slots(run, n)
+    if lines is not None and lines != slots[:n]:
+        readings.append(lines)
+        bonus[tuple(lines)] = 20.0  # the layout itself says which cells are blank
+    gaps = gap_slots(run)
+    if (
+        gaps is not None
+        and len(gaps) > len(slots)
+        and len(slots) < n <= len(gaps) + sum(_splittable(g) - 1 for g in gaps)
+    ):
+        readings.extend(
+            _split_with_total(gaps, n)
+            if partial is _t33_partial
+            else _split_readings(gaps, n, partial)
+        )
     if len(slots) >= n:
         readings.append(slots[:n])
     else:
@@ -252,11 +306,12 @@ def candidates(
         caps = [_splittable(s) - 1 for s in slots]
         if sum(caps) >= extra:
             if partial is _t33_partial:
-                readings = _split_with_total(slots, n)
+                split = _split_with_total(slots, n)
             else:
-                readings = _split_readings(slots, n, partial)
-            if not readings and partial is not None:
-                readings = _split_readings(slots, n, None)  # inconsistent table: best prior
+                split = _split_readings(slots, n, partial)
+            if not split and partial is not None:
+                split = _split_readings(slots, n, None)  # inconsistent table: best prior
+            readings.extend(split)
         else:
             # too few digits: some cells were left blank; try blanks where they fit
             full = [
@@ -287,11 +342,15 @@ def candidates(
             score += 1.0  # a vanished cell is most often the blank 总计 (§4.5)
         if len(slots) > n:
             score -= 5
+        score += bonus.get(tuple(r), 0.0)
         for v in vals:
             if v is not None and v >= 10 and int(v) == v and int(v) in prose_numbers:
                 score += 2.5
         if row_check is not None:
-            ok = row_check(vals)
+            try:
+                ok = row_check(vals)
+            except TypeError:  # a caller's check that does not take blank cells
+                ok = None
             if ok is True:
                 score += 30
             elif ok is False:
@@ -397,9 +456,9 @@ def _split_readings(slots: list[str | None], n: int, partial=None) -> list[list[
 
 # --- row checks ------------------------------------------------------------------------------
 def _t33(vals: tuple[Value, ...]):
-    if any(v is None for v in vals):
-        return None  # blanks: no evidence either way
-    return sum((v or 0) for v in vals[:-1]) == vals[-1]
+    if vals[-1] is None or all(v is None for v in vals[:-1]):
+        return None  # a blank 总计 is "not given" (§4.5): no evidence either way
+    return sum((v or 0) for v in vals[:-1]) == vals[-1]  # a blank data cell counts as 0
 
 
 def _t33_partial(vals) -> bool | None:
@@ -632,6 +691,15 @@ def _pro_kinds(fmt: Format, row: str) -> list[str]:
     return [c.kind for c in fmt.tables["proactive"].row_cells(row)]
 
 
+def _procurement_check(vals):
+    """采购项目数量 and 采购总金额 are zero together or not at all (`6251000元` is
+    6 | 251000, not 625100 | 0)."""
+    p, a = vals
+    if p is None or a is None:
+        return None
+    return 0.0 if (p == 0) == (a == 0) else -10.0
+
+
 def read_proactive(text: str, fmt: Format, before: int, prose_numbers=frozenset()) -> TableRead:
     h = _H2.search(text)
     base = h.start() if h else 0
@@ -651,6 +719,8 @@ def read_proactive(text: str, fmt: Format, before: int, prose_numbers=frozenset(
         check = None
         if key in ("regulations", "normative_documents"):
             check = _stock_check
+        elif key == "procurement":
+            check = _procurement_check
         rows.append(RowRead(key, at, run, candidates(run, kinds, check, prose_numbers)))
     return TableRead("proactive", rows, bool(rows), start, rows[-1].label_at if rows else start)
 

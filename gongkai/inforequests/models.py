@@ -452,6 +452,12 @@ def _letter_upload_to(instance, filename):
     return f"inforequests/{instance.request.agency_id}/{instance.request_id}/letters/{filename}"
 
 
+class LetterStatus(models.TextChoices):
+    PENDING = "pending", _("生成中")
+    READY = "ready", _("已生成")
+    FAILED = "failed", _("生成失败")
+
+
 class Letter(models.Model):
     """A written notice or reply (告知书/答复书) generated for an event (filled by the letters code)."""
 
@@ -465,6 +471,13 @@ class Letter(models.Model):
     docx = models.FileField(_("DOCX"), upload_to=_letter_upload_to, blank=True)
     pdf = models.FileField(_("PDF"), upload_to=_letter_upload_to, blank=True)
     public = models.BooleanField(_("申请人可在查询页查看"), default=False)
+    # The row is written with the action; the DOCX/PDF are rendered after the action's commit
+    # (letters.py), so a slow or failing render never holds or undoes the recorded action.
+    status = models.CharField(
+        _("生成状态"), max_length=8, choices=LetterStatus.choices, default=LetterStatus.READY
+    )
+    error = models.CharField(_("生成失败原因"), max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("生成次数"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -544,3 +557,25 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id}:{self.kind}:{self.due_on}"
+
+
+class RateLimitCounter(models.Model):
+    """Hits of one client in one fixed window of a portal/API rate limit
+    (``public_services.rate_limited``). Kept in the database so the limit holds across all
+    server processes and machines; ``key`` is a keyed hash, never the IP address itself."""
+
+    scope = models.CharField(max_length=20)
+    key = models.CharField(max_length=64)
+    window_start = models.BigIntegerField()  # Unix seconds, a multiple of the window length
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key", "window_start"], name="uniq_rate_limit_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.window_start}:{self.count}"

@@ -243,25 +243,14 @@ def letters_suspended():
 
 
 def _letters_hook(event: InfoRequestEvent) -> None:
-    """Let gongkai.inforequests.letters (if present) write the notice for this event.
-
-    Runs in a savepoint: a failing letter never undoes the action; it is logged (without personal
-    data) and can be regenerated.
+    """Write the pending letter row for this event; its DOCX/PDF are rendered after the
+    action's commit (``letters.schedule_for_event``), so rendering never holds or undoes it.
     """
     if event.kind not in LETTER_EVENT_KINDS or getattr(_local, "no_letters", False):
         return
-    try:
-        from gongkai.inforequests import letters
-    except ImportError:
-        return
-    fn = getattr(letters, "generate_for_event", None)
-    if fn is None:
-        return
-    try:
-        with transaction.atomic():
-            fn(event)
-    except Exception:  # noqa: BLE001 — letters are re-generable, the action stands
-        log.exception("letter generation failed for event %s (%s)", event.pk, event.kind)
+    from gongkai.inforequests import letters
+
+    letters.schedule_for_event(event)
 
 
 def _event(req, kind, actor, on, payload=None) -> InfoRequestEvent:

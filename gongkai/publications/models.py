@@ -188,6 +188,32 @@ class PublishedDateLocked(ValidationError):
     """Raised when anything tries to change ``published_at`` of a published record."""
 
 
+class PublicationQuerySet(models.QuerySet):
+    """Refuses ``update()`` (and so ``bulk_update()``, which calls it) of ``published_at`` on
+    rows that already have one: a forged publication date is a single-veto item (CONVENTIONS
+    §6.2). Setting it on rows never published is allowed (that is publishing). Raw SQL and any
+    other path are stopped by the database trigger of migration 0003 (``dblock.py``)."""
+
+    def update(self, **kwargs):
+        if "published_at" in kwargs and self.filter(published_at__isnull=False).exists():
+            raise PublishedDateLocked(_("发布日期在发布后不能修改"), code="published_at_locked")
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        # Checked before Django opens its transaction, so the refusal leaves the caller's
+        # transaction usable (update() above would refuse as well, inside it).
+        objs = list(objs)
+        if "published_at" in fields:
+            pks = [o.pk for o in objs if o.pk is not None]
+            if self.model._default_manager.filter(pk__in=pks, published_at__isnull=False).exists():
+                raise PublishedDateLocked(_("发布日期在发布后不能修改"), code="published_at_locked")
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    bulk_update.alters_data = True
+
+
 class Publication(models.Model):
     agency = models.ForeignKey(
         Agency,
@@ -252,6 +278,9 @@ class Publication(models.Model):
     corrected_at = models.DateTimeField(_("最近更正时间"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     withdrawn_reason = models.TextField(_("撤回理由"), blank=True)
+    # Set when a withdrawn record is published again after correction (``services.reopen``):
+    # ``published_at`` keeps the first publication date, this one says when it came back.
+    republished_at = models.DateTimeField(_("重新发布时间"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -261,6 +290,8 @@ class Publication(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("主动公开信息")
@@ -443,6 +474,7 @@ class ReviewStep(models.TextChoices):
     RETURN = "return", _("退回修改")
     WITHDRAW = "withdraw", _("撤回")
     CORRECT = "correct", _("更正")
+    REOPEN = "reopen", _("撤回后更正重新发布")
     VALIDITY = "validity", _("有效性变更")
 
 

@@ -70,11 +70,27 @@ class PublicationError(Exception):
 # ---------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def ensure_catalogue(agency: Agency) -> list[Column]:
     """Create the statutory columns the agency lacks (idempotent; keeps renamed/custom ones)."""
+    return _ensure_catalogue(agency)[0]
+
+
+def create_missing_columns(agency: Agency) -> list[Column]:
+    """Like :func:`ensure_catalogue`, returning only the columns it created (``gongkai
+    catalogue``)."""
+    return _ensure_catalogue(agency)[1]
+
+
+def missing_columns(agency: Agency) -> list:
+    """The statutory ``ColumnSpec`` s the agency lacks (nothing is written)."""
+    have = set(Column.objects.filter(agency=agency).values_list("code", flat=True))
+    return [spec for spec in statutory_columns(agency.level) if spec.code not in have]
+
+
+@transaction.atomic
+def _ensure_catalogue(agency: Agency) -> tuple[list[Column], list[Column]]:
     existing = {c.code: c for c in Column.objects.filter(agency=agency)}
-    out = []
+    out, created = [], []
     for pos, spec in enumerate(statutory_columns(agency.level), start=1):
         col = existing.get(spec.code)
         if col is None:
@@ -90,8 +106,9 @@ def ensure_catalogue(agency: Agency) -> list[Column]:
                 position=pos * 10,
             )
             existing[spec.code] = col
+            created.append(col)
         out.append(col)
-    return out
+    return out, created
 
 
 # ---------------------------------------------------------------------------------------------
@@ -192,6 +209,7 @@ def _snapshot(pub: Publication, user, note: str, *, public: bool = False) -> Pub
         "issued_on": pub.issued_on.isoformat() if pub.issued_on else None,
         "formed_on": pub.formed_on.isoformat() if pub.formed_on else None,
         "published_at": pub.published_at.isoformat() if pub.published_at else None,
+        "republished_at": pub.republished_at.isoformat() if pub.republished_at else None,
         "column": pub.column.name if pub.column_id else None,
         "publisher": pub.publisher.name if pub.publisher_id else None,
         "summary": pub.summary,
@@ -313,6 +331,12 @@ def update_publication(user, pub: Publication, data: dict, note: str = "") -> Pu
     pub = _locked(pub)
     if pub.status != Status.DRAFT:
         raise PublicationError(_("只有草稿可以修改；已提交的请先退回修改"), code="status")
+    if pub.published_at is not None and "formed_on" in data and data["formed_on"] != pub.formed_on:
+        # A record reopened for republication was published once: its Art. 26 clock (and
+        # whether it was late) is history and must not be rewritten through a new date.
+        raise PublicationError(
+            _("已发布过的信息重新发布时不能修改形成或者变更日期"), code="formed_on"
+        )
     _apply(pub, data)
     pub.publication_due_on = due_date(pub.formed_on, pub.agency)
     pub.is_late = _late(pub)
@@ -429,6 +453,18 @@ def publish(user, pub: Publication) -> Publication:
         )
     _require_clean(pub)
     pub.status = Status.PUBLISHED
+    if pub.published_at is not None:
+        # Republication after withdrawal and correction (:func:`reopen`): the first publication
+        # date stays (it is locked, CONVENTIONS §6.2); the note says what was corrected and when.
+        now = _now()
+        pub.republished_at = now
+        pub.corrected_at = now
+        pub.withdrawn_at = None
+        pub.withdrawn_reason = ""
+        pub.save()
+        _record(pub, user, ReviewStep.PUBLISH, note=pub.change_note)
+        _snapshot(pub, user, pub.change_note, public=True)
+        return pub
     pub.published_at = _now()
     pub.is_late = _late(pub)
     pub.save()
@@ -450,6 +486,28 @@ def withdraw(user, pub: Publication, reason: str) -> Publication:
     pub.save()
     _record(pub, user, ReviewStep.WITHDRAW, note=reason)
     _snapshot(pub, user, VERSION_NOTES["withdraw"] % {"reason": reason.strip()}, public=True)
+    return pub
+
+
+@transaction.atomic
+def reopen(user, pub: Publication, change_note: str) -> Publication:
+    """Bring a withdrawn record back to draft so it can be corrected and published again.
+
+    It then goes through the whole review path again (draft → submitted → reviewed → approved →
+    published: Art. 17 review and 保密审查 apply to the corrected text as to the first one). The
+    索引号 and the first ``published_at`` never change (CONVENTIONS §1.1, §6.2); the change note
+    given here is shown on the portal page once it is republished (:func:`publish`).
+    """
+    pub = _locked(pub)
+    _require(pub, Status.WITHDRAWN)
+    note = change_note.strip()
+    if not note:
+        raise PublicationError(_("重新发布须填写更正说明"), code="change_note")
+    pub.status = Status.DRAFT
+    pub.change_note = note
+    pub.save()
+    _record(pub, user, ReviewStep.REOPEN, note=note)
+    _snapshot(pub, user, f"撤回后重新编辑：{note}")
     return pub
 
 

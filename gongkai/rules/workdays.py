@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import warnings as _pywarnings
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -93,6 +94,12 @@ HOLIDAY_NAMES = (
 FALLBACK_MESSAGE = gettext_noop("{year}年无官方放假安排数据，按周一至周五计算，结果为暂定")
 NO_MAKEUP_MESSAGE = gettext_noop("{year}年有放假日但没有调休上班日，请核对")
 LONG_RUN_MESSAGE = gettext_noop("{start}起连续上班{days}天（超过6天），请核对调休安排")
+
+
+class CalendarDataMissing(UserWarning):
+    """Raised as a Python warning the first time a calendar needs a year without schedule data,
+    so that even a bare ``add_workdays`` call into such a year never comes back silently (the
+    structured form for callers to show is ``WorkdayCalendar.warnings``)."""
 
 
 @dataclass(frozen=True)
@@ -217,6 +224,10 @@ class WorkdayCalendar:
                 if t is None:
                     t = self._build(year)
                     self._years[year] = t
+                    if not t.has_data:
+                        _pywarnings.warn(
+                            CalendarDataMissing(FALLBACK_MESSAGE.format(year=year)), stacklevel=4
+                        )
         return t
 
     def _build(self, year: int) -> _Year:
