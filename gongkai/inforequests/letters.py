@@ -43,6 +43,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from gongkai.documents import clean_text, format_cn_date
 from gongkai.documents.docx import html_to_docx, to_bytes
@@ -83,14 +84,16 @@ FEE_PAYMENT_WORKDAYS = 20  # RULES.md F7
 MAX_EXTENSION_WORKDAYS = 20  # Art. 33¶2
 
 KINDS = ("receipt", "amendment", "extension", "custom_due", "consultation", "fee_notice", "reply")
+# The letters are official Chinese documents; the titles are also msgids for the UI around
+# them (Letter.display_title).
 KIND_TITLES = {
-    "receipt": "政府信息公开申请受理回执",
-    "amendment": "补正申请告知书",
-    "extension": "延期答复告知书",
-    "custom_due": "另行确定答复期限告知书",
-    "consultation": "征求意见函",
-    "fee_notice": "信息处理费收费通知书",
-    "reply": "政府信息公开申请答复书",
+    "receipt": gettext_noop("政府信息公开申请受理回执"),
+    "amendment": gettext_noop("补正申请告知书"),
+    "extension": gettext_noop("延期答复告知书"),
+    "custom_due": gettext_noop("另行确定答复期限告知书"),
+    "consultation": gettext_noop("征求意见函"),
+    "fee_notice": gettext_noop("信息处理费收费通知书"),
+    "reply": gettext_noop("政府信息公开申请答复书"),
 }
 # Which event kind (models.EventKind) produces which letter.
 EVENT_LETTERS = {

@@ -436,7 +436,7 @@ def deadline_calculator(request):
             "received": received,
             "as_of": as_of or "",
             "rows": rows,
-            "kinds": [(k, deadlines.KIND_LABELS[k]) for k in deadlines.EVENT_KINDS],
+            "kinds": [(k, _(deadlines.KIND_LABELS[k])) for k in deadlines.EVENT_KINDS],
             "result": result,
             "error": error,
         },

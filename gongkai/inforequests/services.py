@@ -52,6 +52,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongkai.agencies.permissions import Action, can
 from gongkai.rules import deadlines
@@ -672,7 +673,10 @@ def record_amendment(req, actor, on=None, note: str = "", files=()):
     return _act(req, EventKind.AMENDMENT_RECEIVED, actor, on, {"note": note}, files)
 
 
-CONSULTATION_KINDS = {"third_party": "第三方（第三十二条）", "agency": "其他机关（第三十四条）"}
+CONSULTATION_KINDS = {
+    "third_party": gettext_lazy("第三方（第三十二条）"),
+    "agency": gettext_lazy("其他机关（第三十四条）"),
+}
 
 
 @transaction.atomic

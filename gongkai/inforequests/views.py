@@ -489,7 +489,7 @@ def table3(request):
         else [agency.pk]
     )
     cells = selectors.table3_counts(ids, year)
-    cols = [(c.key, c.label) for c in APPLICANT_COLUMNS]
+    cols = [(c.key, _(c.label)) for c in APPLICANT_COLUMNS]
     rows = [("new", _("一、本年新收政府信息公开申请数量")),
             ("carried_over", _("二、上年结转政府信息公开申请数量"))]  # fmt: skip
     rows += list(OUTCOME_CHOICES)

@@ -12,9 +12,12 @@ Field names follow GLOSSARY.md and are a contract with the portal/search code; d
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.models import Agency
@@ -425,6 +428,42 @@ class PublicationVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publication_id} v{self.number}"
+
+    @property
+    def display_note(self) -> str:
+        """The change note in the request's language when the system wrote it (VERSION_NOTES);
+        a note typed by staff (a correction's explanation) is shown as written."""
+        note = self.change_note
+        for msgid, pattern in _VERSION_NOTE_PATTERNS:
+            m = pattern.fullmatch(note)
+            if m:
+                return gettext(msgid) % m.groupdict()
+        return note
+
+
+# Change notes the system writes on a version (Chinese in the database; msgids for display).
+VERSION_NOTES = {
+    "create": gettext_noop("创建草稿"),
+    "edit": gettext_noop("修改草稿"),
+    "publish": gettext_noop("发布"),
+    "withdraw": gettext_noop("撤回：%(reason)s"),
+    "replace": gettext_noop("替换附件：%(name)s"),
+    "mask": gettext_noop("遮盖个人信息（%(masked)s）"),
+}
+_VERSION_NOTE_PATTERNS = [
+    (
+        msgid,
+        re.compile(
+            "".join(
+                f"(?P<{part[2:-2]}>.*)" if part.startswith("%(") else re.escape(part)
+                for part in re.split(r"(%\(\w+\)s)", msgid)
+                if part
+            ),
+            re.S,
+        ),
+    )
+    for msgid in VERSION_NOTES.values()
+]
 
 
 class ReviewStep(models.TextChoices):

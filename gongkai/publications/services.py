@@ -31,6 +31,7 @@ from gongkai.rules.index_numbers import (
 from .catalogue import statutory_columns
 from .files import IMAGE_KEYS, AttachmentRejected, check_upload
 from .models import (
+    VERSION_NOTES,
     Attachment,
     Column,
     Decision,
@@ -319,7 +320,7 @@ def create_publication(user, agency: Agency, data: dict) -> Publication:
     pub.publication_due_on = due_date(pub.formed_on, agency)
     pub.is_late = _late(pub)
     pub.save()
-    _snapshot(pub, user, "创建草稿")
+    _snapshot(pub, user, VERSION_NOTES["create"])
     rescan(pub)
     return pub
 
@@ -340,7 +341,7 @@ def update_publication(user, pub: Publication, data: dict, note: str = "") -> Pu
     pub.publication_due_on = due_date(pub.formed_on, pub.agency)
     pub.is_late = _late(pub)
     pub.save()
-    _snapshot(pub, user, note or "修改草稿")
+    _snapshot(pub, user, note or VERSION_NOTES["edit"])
     rescan(pub)
     return pub
 
@@ -468,7 +469,7 @@ def publish(user, pub: Publication) -> Publication:
     pub.is_late = _late(pub)
     pub.save()
     _record(pub, user, ReviewStep.PUBLISH)
-    _snapshot(pub, user, "发布")
+    _snapshot(pub, user, VERSION_NOTES["publish"])
     return pub
 
 
@@ -484,7 +485,7 @@ def withdraw(user, pub: Publication, reason: str) -> Publication:
     pub.withdrawn_reason = reason.strip()
     pub.save()
     _record(pub, user, ReviewStep.WITHDRAW, note=reason)
-    _snapshot(pub, user, f"撤回：{reason.strip()}", public=True)
+    _snapshot(pub, user, VERSION_NOTES["withdraw"] % {"reason": reason.strip()}, public=True)
     return pub
 
 
@@ -662,7 +663,7 @@ def replace_attachment(user, att: Attachment, upload, note: str = "") -> Attachm
     if old_file:
         transaction.on_commit(lambda: att.file.storage.delete(old_file))
     rescan(pub)
-    _snapshot(pub, user, f"替换附件：{name}")
+    _snapshot(pub, user, VERSION_NOTES["replace"] % {"name": name})
     return att
 
 
@@ -828,7 +829,12 @@ def mask_finding(user, finding: PrivacyFinding) -> Publication:
     finding.resolved_at = _now()
     finding.waived_by = user if getattr(user, "is_authenticated", False) else None
     finding.save()
-    _snapshot(pub, user, f"遮盖个人信息（{finding.masked}）", public=pub.status == Status.PUBLISHED)
+    _snapshot(
+        pub,
+        user,
+        VERSION_NOTES["mask"] % {"masked": finding.masked},
+        public=pub.status == Status.PUBLISHED,
+    )
     rescan(pub)
     return pub
 

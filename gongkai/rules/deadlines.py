@@ -55,6 +55,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from gongkai.rules import workdays as wd
+from gongkai.rules.i18n import gettext_noop
 
 # Event kinds (GLOSSARY.md names).
 AMENDMENT_REQUESTED = "amendment_requested"
@@ -81,31 +82,32 @@ EVENT_KINDS = (
 )
 _KIND_ORDER = {k: i for i, k in enumerate(EVENT_KINDS)}
 
+# Shown in the UI through gettext (gongkai.rules.i18n); the Chinese stays the msgid.
 KIND_LABELS = {
-    AMENDMENT_REQUESTED: "补正通知",
-    AMENDMENT_RECEIVED: "收到补正",
-    EXTENSION_GRANTED: "延期答复",
-    CONSULTATION_STARTED: "征求意见",
-    CONSULTATION_ANSWERED: "收到意见",
-    FEE_NOTICE_SENT: "收费通知",
-    FEE_PAID: "缴费",
-    CUSTOM_DUE_DATE: "另行确定答复期限",
-    REPLIED: "答复",
+    AMENDMENT_REQUESTED: gettext_noop("补正通知"),
+    AMENDMENT_RECEIVED: gettext_noop("收到补正"),
+    EXTENSION_GRANTED: gettext_noop("延期答复"),
+    CONSULTATION_STARTED: gettext_noop("征求意见"),
+    CONSULTATION_ANSWERED: gettext_noop("收到意见"),
+    FEE_NOTICE_SENT: gettext_noop("收费通知"),
+    FEE_PAID: gettext_noop("缴费"),
+    CUSTOM_DUE_DATE: gettext_noop("另行确定答复期限"),
+    REPLIED: gettext_noop("答复"),
 }
 
 STATUS_LABELS = {
-    "running": "办理中",
-    "consultation": "征求意见中（暂停计时）",
-    "awaiting_fee": "等待缴费（暂停计时）",
-    "awaiting_amendment": "等待补正（暂停计时）",
-    "overdue": "已超期",
-    "lapsed": "申请视为放弃",
-    "replied": "已答复",
+    "running": gettext_noop("办理中"),
+    "consultation": gettext_noop("征求意见中（暂停计时）"),
+    "awaiting_fee": gettext_noop("等待缴费（暂停计时）"),
+    "awaiting_amendment": gettext_noop("等待补正（暂停计时）"),
+    "overdue": gettext_noop("已超期"),
+    "lapsed": gettext_noop("申请视为放弃"),
+    "replied": gettext_noop("已答复"),
 }
 
 LAPSE_LABELS = {
-    "no_amendment": "逾期不补正，视为放弃申请",
-    "fee_unpaid": "逾期未缴费，视为放弃申请",
+    "no_amendment": gettext_noop("逾期不补正，视为放弃申请"),
+    "fee_unpaid": gettext_noop("逾期未缴费，视为放弃申请"),
 }
 
 LEGACY_CUTOFF = date(2019, 5, 15)  # Art. 56: the 2019 text is in force from this day

@@ -186,7 +186,7 @@ def current_problems(user, supervisor: Agency, target: Agency, today: date | Non
                 "description": _(
                     "以下%(n)d个栏目未按更新周期更新，请及时更新（《条例》第五十二条）：%(list)s。"
                 )
-                % {"n": len(row.stale), "list": "、".join(parts)},
+                % {"n": len(row.stale), "list": _("、").join(parts)},
                 "evidence_url": drill + "#stale",
             }
         )
