@@ -52,6 +52,9 @@ def _default_language():
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Letters render inline in tests whatever the shell exported (bin/start turns the background
+    # mode on); tests of the background mode switch it on themselves.
+    settings.GONGKAI = {**settings.GONGKAI, "LETTERS_IN_BACKGROUND": False}
 
 
 @pytest.fixture

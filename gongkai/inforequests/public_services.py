@@ -59,7 +59,8 @@ def rate_limited(scope: str, key: str, limit: int, window: int) -> bool:
     ``UPDATE … SET count = count + 1``, so every server process (gunicorn workers, several
     machines) shares it — a per-process cache would multiply the limit by the number of workers.
     ``key`` (an IP address) is stored only as a keyed hash. Rows of past windows are deleted when
-    a new window row is created.
+    a new window row is created, and by the daily job (:func:`purge_rate_limits`, called from
+    ``reminders.send_reminders``) for clients that never came back.
     """
     now = timezone.now()
     window = max(int(window), 1)
@@ -84,6 +85,16 @@ def rate_limited(scope: str, key: str, limit: int, window: int) -> bool:
                 RateLimitCounter.objects.filter(expires_at__lt=now).delete()
         n = rows.values_list("count", flat=True).get()
     return n > limit
+
+
+def purge_rate_limits(now=None) -> int:
+    """Delete the counter rows of windows that have ended; returns how many were deleted.
+
+    ``rate_limited`` only sweeps when some client opens a new window, so on a quiet portal the
+    rows of the last burst would stay; the daily reminders job calls this (``send_reminders``).
+    """
+    deleted, _ = RateLimitCounter.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted
 
 
 def client_ip(request) -> str:

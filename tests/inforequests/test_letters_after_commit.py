@@ -127,3 +127,89 @@ def test_background_rendering_through_the_task_queue(
     assert job.task.call(*job.args_kwargs["args"]) == "ready"
     letter.refresh_from_db()
     assert letter.status == LetterStatus.READY and letter.pdf
+
+
+def _grant_applicant(client, req):
+    """The session a successful tracking-page lookup (number + access code) gives."""
+    import time
+
+    from gongkai.inforequests.public_views import TRACK_SESSION_KEY
+
+    session = client.session
+    session[TRACK_SESSION_KEY] = {str(req.pk): time.time() + 3600}
+    session.save()
+
+
+@pytest.mark.django_db
+def test_background_letter_is_generating_for_staff_and_hidden_from_the_applicant(
+    make_case, users, letters_after_commit, django_capture_on_commit_callbacks, settings, client
+):
+    from django.test import Client
+    from django_tasks_db.models import DBTaskResult
+
+    settings.GONGKAI = {**settings.GONGKAI, "LETTERS_IN_BACKGROUND": True}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        req = make_case(day="2025-06-03")
+    letter = Letter.objects.get(request=req, kind="receipt")
+    assert letter.status == LetterStatus.PENDING and letter.public
+    detail = reverse("inforequests:detail", args=[req.pk])
+    pdf = reverse("inforequests_public:letter", args=[letter.pk, "pdf"])
+
+    staff = Client()
+    staff.force_login(users["clerk"])
+    page = staff.get(detail).content.decode()
+    item = page.split(f'id="letter-{letter.pk}"', 1)[1].split("</li>", 1)[0]
+    assert "生成中" in item and pdf not in item  # no download link yet
+    assert "生成失败" not in item and "重新生成" not in item
+
+    _grant_applicant(client, req)
+    track = reverse("inforequests_public:track_case", args=[req.pk])
+    page = client.get(track).content.decode()
+    assert page.count(req.tracking_number) >= 1  # the applicant's own case page
+    assert 'data-kind="receipt"' not in page and "生成中" not in page and pdf not in page
+    assert client.get(pdf).status_code == 404
+
+    # The worker (gongkai db_worker) runs the queued job: now the applicant sees the letter.
+    job = DBTaskResult.objects.get(task_path="gongkai.inforequests.tasks.render_letter_task")
+    assert job.task.call(*job.args_kwargs["args"]) == "ready"
+    page = client.get(track).content.decode()
+    assert 'data-kind="receipt"' in page and pdf in page
+    assert client.get(pdf).status_code == 200
+    item = staff.get(detail).content.decode().split(f'id="letter-{letter.pk}"', 1)[1]
+    assert "生成中" not in item.split("</li>", 1)[0]
+
+
+def test_background_mode_is_an_environment_switch_bin_start_turns_on():
+    """Off unless GONGKAI_LETTERS_IN_BACKGROUND=1 (a server without a worker renders inline);
+    bin/start, which starts the worker, exports it."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    code = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'gongkai.settings');"
+        "django.setup(); from django.conf import settings;"
+        "print(settings.GONGKAI['LETTERS_IN_BACKGROUND'])"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "GONGKAI_LETTERS_IN_BACKGROUND"}
+
+    def flag(**extra):
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=root,
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return out.stdout.strip()
+
+    assert flag() == "False"
+    assert flag(GONGKAI_LETTERS_IN_BACKGROUND="1") == "True"
+    start = (root / "bin" / "start").read_text()
+    worker = start.index("db_worker")
+    export = start.index("export GONGKAI_LETTERS_IN_BACKGROUND=${GONGKAI_LETTERS_IN_BACKGROUND:-1}")
+    assert worker < export < start.index("runserver")

@@ -61,6 +61,36 @@ def test_past_windows_are_cleaned_up(monkeypatch):
     assert RateLimitCounter.objects.count() == 1
 
 
+@pytest.mark.django_db
+def test_daily_job_deletes_windows_of_clients_that_never_came_back(monkeypatch):
+    """Without a new window nobody sweeps: the daily reminders job (task and command) does."""
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from gongkai.inforequests.tasks import send_reminders as daily_task
+
+    rate_limited("track", "198.51.100.3", 5, 86400)  # a day-long window, still running
+    real_now = timezone.now
+    earlier = real_now() - timedelta(hours=3)
+    monkeypatch.setattr(timezone, "now", lambda: earlier)
+    for ip in ("198.51.100.1", "198.51.100.2"):
+        rate_limited("apply", ip, 5, 60)  # one-minute windows, ended long ago
+    monkeypatch.setattr(timezone, "now", real_now)
+    assert RateLimitCounter.objects.count() == 3
+    result = daily_task.call()
+    assert result["rate_limits_purged"] == 2
+    assert list(RateLimitCounter.objects.values_list("scope", flat=True)) == ["track"]
+    # The running window still counts where it left off.
+    assert RateLimitCounter.objects.get().count == 1
+    rate_limited("track", "198.51.100.3", 5, 86400)
+    assert RateLimitCounter.objects.get().count == 2
+    # The command runs the same upkeep (nothing left to delete now).
+    call_command("send_reminders")
+    assert RateLimitCounter.objects.count() == 1
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_limit_holds_across_processes(tmp_path):
     """Three server processes hit the limit at once: together they let through exactly LIMIT
