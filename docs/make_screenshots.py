@@ -1,6 +1,6 @@
 """Take the README screenshots from a running gongkai (./bin/start) with Debian's chromium.
 
-    .venv/bin/python docs/make_screenshots.py [http://127.0.0.1:8000]
+.venv/bin/python docs/make_screenshots.py [http://127.0.0.1:8000]
 """
 
 import sys
@@ -10,7 +10,14 @@ from playwright.sync_api import sync_playwright
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 OUT = Path(__file__).parent / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 with sync_playwright() as p:
     browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)

@@ -206,4 +206,9 @@ LOGGING = {
 # The platform's clock conventions (RULES.md §I) are configurable; see gongkai.rules.deadlines.
 GONGKAI = {
     "SITE_NAME": "政府信息公开平台",
+    # Reply letters and notices (DOCX/PDF) are rendered after the action's commit: inline in the
+    # web request by default, or by the background worker (``gongkai db_worker``) when this is on.
+    # ``bin/start`` turns it on because it starts the worker; a server without a worker (and the
+    # tests) keep it off, otherwise letters would stay "生成中" until ``gongkai letters`` runs.
+    "LETTERS_IN_BACKGROUND": os.environ.get("GONGKAI_LETTERS_IN_BACKGROUND", "0") == "1",
 }

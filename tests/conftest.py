@@ -37,9 +37,24 @@ def _fresh_calendar_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request in zh-hant or en leaves that language active in the thread (LocaleMiddleware
+    does not deactivate it); every test starts, and ends, in the default language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Letters render inline in tests whatever the shell exported (bin/start turns the background
+    # mode on); tests of the background mode switch it on themselves.
+    settings.GONGKAI = {**settings.GONGKAI, "LETTERS_IN_BACKGROUND": False}
 
 
 @pytest.fixture

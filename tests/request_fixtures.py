@@ -42,3 +42,13 @@ def case(edu, users):
     req.refresh_from_db()
     req.raw_code = code
     return req
+
+
+@pytest.fixture
+def letters_render_at_once(monkeypatch):
+    """Letters are rendered after the action's commit (letters.after_commit); a test's
+    transaction never commits, so content tests run that step at once. The real timing is
+    covered by tests/inforequests/test_letters_after_commit.py."""
+    from gongkai.inforequests import letters
+
+    monkeypatch.setattr(letters, "after_commit", lambda fn: fn())

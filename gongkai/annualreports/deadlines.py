@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
-DEPARTMENT = "《条例》第四十九条：县级以上人民政府部门于每年1月31日前公布"
-GOVERNMENT = "《条例》第四十九条：县级以上地方人民政府年度报告于每年3月31日前公布"
-LOCAL = "《条例》未规定，按本地要求"
+DEPARTMENT = gettext_lazy("《条例》第四十九条：县级以上人民政府部门于每年1月31日前公布")
+GOVERNMENT = gettext_lazy("《条例》第四十九条：县级以上地方人民政府年度报告于每年3月31日前公布")
+LOCAL = gettext_lazy("《条例》未规定，按本地要求")
 
 
 def deadline_for(agency, year: int) -> tuple[dt.date, str]:
@@ -27,7 +28,7 @@ def deadline_for(agency, year: int) -> tuple[dt.date, str]:
 
 
 def status_for(agency, year: int, report, today: dt.date) -> dict:
-    """Dashboard row: level ok / warn / late, with a Chinese text."""
+    """Dashboard row: level ok / warn / late, with a text in the active language."""
     due, basis = deadline_for(agency, year)
     published_on = None
     if report is not None and report.status == "published":
@@ -37,12 +38,15 @@ def status_for(agency, year: int, report, today: dt.date) -> dict:
         published_on = timezone.localtime(first).date() if first else None
     if published_on:
         level = "ok" if published_on <= due else "late"
-        text = "已按时发布" if level == "ok" else "已发布（逾期）"
+        text = gettext("已按时发布") if level == "ok" else gettext("已发布（逾期）")
     elif today > due:
-        level, text = "late", "逾期未发布"
+        level, text = "late", gettext("逾期未发布")
     elif today.month == 1 or (due - today).days <= 31:
         # RULES.md E3: warn in January (departments are due on 31 January)
-        level, text = "warn", f"距截止还有{(due - today).days}天"
+        days = (due - today).days
+        level = "warn"
+        text = ngettext("距截止还有%(n)d天", "距截止还有%(n)d天", days) % {"n": days}
     else:
-        level, text = "ok" if report else "none", "编制中" if report else "尚未开始"
+        level = "ok" if report else "none"
+        text = gettext("编制中") if report else gettext("尚未开始")
     return {"due": due, "basis": basis, "level": level, "text": text, "published_on": published_on}

@@ -105,9 +105,9 @@ def set_manual_figure(user, report: AnnualReport, cell_key: str, value, source_n
     if not v.is_finite():
         raise ValidationError(_("请输入数字。"))
     if spec.kind in ("count", "signed") and v != v.to_integral_value():
-        raise ValidationError(_("“%s”应为整数。") % spec.row_label)
+        raise ValidationError(_("“%s”应为整数。") % _(spec.row_label))
     if spec.kind != "signed" and v < 0:
-        raise ValidationError(_("“%s”不能为负数。") % spec.row_label)
+        raise ValidationError(_("“%s”不能为负数。") % _(spec.row_label))
     if abs(v) >= Decimal(10) ** 12:
         raise ValidationError(_("数值过大。"))
     fig, _created = ManualFigure.objects.update_or_create(

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -116,8 +117,13 @@ def detail(request, pk):
 
 
 def _cell_label(fmt: str, key: str) -> str:
-    c = get_format(fmt).cell(key)
-    return f"{c.row_label}·{c.column_label}"
+    return cell_label(get_format(fmt).cell(key))
+
+
+def cell_label(spec, sep=" · ") -> str:
+    """A cell's row and column in the request's language (the labels of gongkai.reportschema are
+    msgids; the report itself keeps the official Chinese)."""
+    return f"{gettext(spec.row_label)}{sep}{gettext(spec.column_label)}"
 
 
 @login_required
@@ -161,7 +167,7 @@ def cell(request, pk, key):
         {
             "report": report,
             "key": key,
-            "label": f"{spec.row_label} · {spec.column_label}",
+            "label": cell_label(spec),
             "value": builder.build_cells([report.agency_id], report.year, report.format).get(key),
             "count": qs.count(),
             "cases": cases,
@@ -254,8 +260,10 @@ def figures(request, pk):
         rows.append(
             {
                 "key": k,
-                "label": f"{spec.row_label} · {spec.column_label}",
-                "unit": spec.unit,
+                "label": cell_label(spec),
+                # The 2021 format prints the unit in the column header already
+                # (本年收费金额（单位：万元）): do not repeat it.
+                "unit": "" if spec.unit in spec.column_label else gettext(spec.unit),
                 "value": request.POST.get(f"v:{k}")
                 if request.method == "POST"
                 else (m.value.normalize() if m else ""),

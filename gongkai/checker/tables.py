@@ -91,6 +91,10 @@ class RowRead:
     run: str
     candidates: list[tuple[float, tuple[Value, ...]]] = field(default_factory=list)
     chosen: int = 0
+    # set by the joint column solve of table 三: the identities fixed this row's reading
+    # (settled), or left several readings that all satisfy them (alternatives, best first)
+    settled: bool = False
+    alternatives: list[tuple[Value, ...]] = field(default_factory=list)
 
     @property
     def values(self) -> tuple[Value, ...] | None:
@@ -195,6 +199,44 @@ def slots_of(run: str, n: int) -> list[str | None]:
     return list(_tokens(run))
 
 
+def line_slots(run: str, n: int) -> list[str | None] | None:
+    """One cell per line (scraped with a newline per cell): a line holding only spaces is a
+    blank cell (``<td>&nbsp;</td>``). None unless every line holds at most one token and the
+    lines give exactly n cells."""
+    if "|" in run or "\n" not in run:
+        return None
+    pieces = run.split("\n")
+    if pieces and pieces[0] == "":
+        pieces = pieces[1:]  # the label's own line break
+    while pieces and pieces[-1] == "":
+        pieces.pop()  # line breaks before the next label
+    if len(pieces) != n:
+        return None
+    out: list[str | None] = []
+    for p in pieces:
+        toks = _tokens(p)
+        if len(toks) > 1:
+            return None
+        out.append(toks[0] if toks else None)
+    return out
+
+
+def gap_slots(run: str) -> list[str | None] | None:
+    """Flattened text keeps a blank cell's &nbsp; as one space: read every space between
+    (or around) tokens as a possible blank cell. None when the run has no such space."""
+    run = run.lstrip()
+    if "|" in run or "\n" in run or " " not in run:
+        return None
+    out: list[str | None] = []
+    for part in re.split(r"( )", run):
+        if part == " ":
+            out.append(None)
+        elif part:
+            out.extend(_tokens(part))
+    # a space between two tokens that also separates them is not a cell by itself
+    return out
+
+
 def _splits(s: str, k: int):
     """All ways to cut a digit string into k numbers without leading zeros."""
     if k == 1:
@@ -245,6 +287,22 @@ def candidates(
     if not slots or all(s is None for s in slots):
         return [(0.0, tuple([None] * n))] if slots else []
     readings: list[list[str | None]] = []
+    bonus: dict[tuple, float] = {}
+    lines = line_slots(run, n)
+    if lines is not None and lines != slots[:n]:
+        readings.append(lines)
+        bonus[tuple(lines)] = 20.0  # the layout itself says which cells are blank
+    gaps = gap_slots(run)
+    if (
+        gaps is not None
+        and len(gaps) > len(slots)
+        and len(slots) < n <= len(gaps) + sum(_splittable(g) - 1 for g in gaps)
+    ):
+        readings.extend(
+            _split_with_total(gaps, n)
+            if partial is _t33_partial
+            else _split_readings(gaps, n, partial)
+        )
     if len(slots) >= n:
         readings.append(slots[:n])
     else:
@@ -252,11 +310,12 @@ def candidates(
         caps = [_splittable(s) - 1 for s in slots]
         if sum(caps) >= extra:
             if partial is _t33_partial:
-                readings = _split_with_total(slots, n)
+                split = _split_with_total(slots, n)
             else:
-                readings = _split_readings(slots, n, partial)
-            if not readings and partial is not None:
-                readings = _split_readings(slots, n, None)  # inconsistent table: best prior
+                split = _split_readings(slots, n, partial)
+            if not split and partial is not None:
+                split = _split_readings(slots, n, None)  # inconsistent table: best prior
+            readings.extend(split)
         else:
             # too few digits: some cells were left blank; try blanks where they fit
             full = [
@@ -287,11 +346,15 @@ def candidates(
             score += 1.0  # a vanished cell is most often the blank 总计 (§4.5)
         if len(slots) > n:
             score -= 5
+        score += bonus.get(tuple(r), 0.0)
         for v in vals:
             if v is not None and v >= 10 and int(v) == v and int(v) in prose_numbers:
                 score += 2.5
         if row_check is not None:
-            ok = row_check(vals)
+            try:
+                ok = row_check(vals)
+            except TypeError:  # a caller's check that does not take blank cells
+                ok = None
             if ok is True:
                 score += 30
             elif ok is False:
@@ -397,9 +460,9 @@ def _split_readings(slots: list[str | None], n: int, partial=None) -> list[list[
 
 # --- row checks ------------------------------------------------------------------------------
 def _t33(vals: tuple[Value, ...]):
-    if any(v is None for v in vals):
-        return None  # blanks: no evidence either way
-    return sum((v or 0) for v in vals[:-1]) == vals[-1]
+    if vals[-1] is None or all(v is None for v in vals[:-1]):
+        return None  # a blank 总计 is "not given" (§4.5): no evidence either way
+    return sum((v or 0) for v in vals[:-1]) == vals[-1]  # a blank data cell counts as 0
 
 
 def _t33_partial(vals) -> bool | None:
@@ -523,14 +586,150 @@ def read_applications(text: str, fmt: Format, prose_numbers=frozenset()) -> Tabl
     last = start
     for key, at, run in read_rows(text, start, end, app_specs(fmt)):
         kinds = ["count"] * 7
+        # keep many readings: the column identities (T3-1/T3-2) choose among them below
         rr = RowRead(
-            key, at, run, candidates(run, kinds, _t33, prose_numbers, partial=_t33_partial)
+            key,
+            at,
+            run,
+            candidates(run, kinds, _t33, prose_numbers, keep=APP_KEEP, partial=_t33_partial),
         )
         rows.append(rr)
         last = at
     tr = TableRead("applications", rows, True, start, max(last, start))
-    _solve_columns(tr, fmt)
+    if not _solve_joint(tr, fmt):
+        _solve_columns(tr, fmt)
     return tr
+
+
+APP_KEEP = 64  # readings kept per table 三 row for the joint solve
+JOINT_NODES = 60_000  # search budget of the joint solve (nodes)
+JOINT_LEAVES = 64  # consistent tables kept
+JOINT_MARGIN = 5.0  # consistent alternatives within this score of the best are reported
+
+
+def _result_rows(fmt: Format) -> list[str]:
+    return [
+        r.key
+        for r in fmt.tables["applications"].rows
+        if r.key not in ("new", "carried_over", "outcomes_total", "carried_forward")
+    ]
+
+
+def _solve_joint(tr: TableRead, fmt: Format) -> bool:
+    """Choose every table 三 row's reading at once so that all column identities hold:
+    T3-1 (一 + 二 = 三(七) + 四, per column) and T3-2 (三(七) = sum of the outcome rows, per
+    column). A blank data cell counts as 0; a 总计 column identity is skipped where a 总计
+    it uses is blank (§4.5). Depth-first over the rows (三(七) first, then the outcome rows
+    with the fewest readings, pruned by the column sums from above and below, then 一, 二, 四).
+
+    Returns False (the caller falls back to the greedy solve) when no consistent table is
+    found within the budget, e.g. because the report's own figures do not add up. When
+    several consistent tables exist, the prior decides and the rows that differ get their
+    alternatives (reported as TABLE-AMBIGUOUS)."""
+    by_key = {r.key: r for r in tr.rows if r.candidates}
+    if "outcomes_total" not in by_key:
+        return False
+    if all(len(r.candidates) == 1 for r in by_key.values()):
+        return False  # nothing to choose
+    results_all = _result_rows(fmt)
+    res_rows = sorted(
+        (by_key[k] for k in results_all if k in by_key), key=lambda r: len(r.candidates)
+    )
+    flow_keys = ("new", "carried_over", "carried_forward")
+    flow_ok = all(k in by_key for k in flow_keys)  # T3-1 needs all four rows
+    # order: 三(七) first (the column targets), the outcome rows (pruned by the column sums),
+    # then 一, 二 and 四 (T3-1 checked when the last of them is chosen)
+    order = [by_key["outcomes_total"], *res_rows]
+    n_res = len(res_rows)
+    order += [by_key[k] for k in flow_keys if k in by_key]
+    # T3-2 on the 总计 column needs every outcome row present with its 总计 given
+    all_results_present = n_res == len(results_all)
+
+    def num(v: Value) -> int | Decimal:
+        return v or 0
+
+    # rem_max[j][c]: the most outcome rows j.. can still add to data column c
+    rem_max = [[0] * 6 for _ in range(n_res + 1)]
+    for j in range(n_res - 1, -1, -1):
+        for c in range(6):
+            rem_max[j][c] = rem_max[j + 1][c] + max(num(v[c]) for _, v in res_rows[j].candidates)
+
+    choice = [0] * len(order)
+    leaves: list[tuple[float, tuple[int, ...]]] = []
+    nodes = 0
+    exhausted = False
+
+    def vals_of(i: int) -> tuple[Value, ...]:
+        return order[i].candidates[choice[i]][1]
+
+    def columns_ok() -> bool:
+        """T3-2 on the 总计 column (data columns were pruned exactly) and T3-1."""
+        target = vals_of(0)
+        if target[6] is not None and all_results_present:
+            tots = [vals_of(1 + j)[6] for j in range(n_res)]
+            if None not in tots and sum(tots) != target[6]:
+                return False
+        if flow_ok:
+            a, b, f = (vals_of(1 + n_res + k) for k in range(3))
+            for c in range(7):
+                if c == 6 and None in (a[c], b[c], target[c], f[c]):
+                    continue  # a blank 总计 is "not given"
+                if num(a[c]) + num(b[c]) != num(target[c]) + num(f[c]):
+                    return False
+        return True
+
+    def rec(i: int, sums: list) -> None:
+        nonlocal nodes, exhausted
+        nodes += 1
+        if nodes > JOINT_NODES:
+            exhausted = True
+            return
+        if i == 1 + n_res and any(sums[c] != num(vals_of(0)[c]) for c in range(6)):
+            return
+        if i == len(order):
+            if columns_ok():
+                score = sum(r.candidates[choice[j]][0] for j, r in enumerate(order))
+                leaves.append((score, tuple(choice)))
+                if len(leaves) > 4 * JOINT_LEAVES:
+                    leaves.sort(key=lambda x: -x[0])
+                    del leaves[JOINT_LEAVES:]
+            return
+        r = order[i]
+        for ci, (_, vals) in enumerate(r.candidates):
+            choice[i] = ci
+            if 1 <= i <= n_res:
+                j = i - 1
+                target = vals_of(0)
+                new = [sums[c] + num(vals[c]) for c in range(6)]
+                if any(
+                    new[c] > num(target[c]) or new[c] + rem_max[j + 1][c] < num(target[c])
+                    for c in range(6)
+                ):
+                    continue
+                rec(i + 1, new)
+            else:
+                rec(i + 1, sums)
+            if exhausted:
+                return
+        choice[i] = 0
+
+    rec(0, [0] * 6)
+    if exhausted or not leaves:
+        return False
+    leaves.sort(key=lambda x: -x[0])
+    best_score, best = leaves[0]
+    for j, r in enumerate(order):
+        r.chosen = best[j]
+        r.settled = True
+        seen = [r.candidates[best[j]][1]]
+        for score, ch in leaves[1:]:
+            if best_score - score >= JOINT_MARGIN:
+                break
+            v = r.candidates[ch[j]][1]
+            if v not in seen:
+                seen.append(v)
+        r.alternatives = seen[1:]
+    return True
 
 
 def _solve_columns(tr: TableRead, fmt: Format) -> None:
@@ -632,6 +831,15 @@ def _pro_kinds(fmt: Format, row: str) -> list[str]:
     return [c.kind for c in fmt.tables["proactive"].row_cells(row)]
 
 
+def _procurement_check(vals):
+    """采购项目数量 and 采购总金额 are zero together or not at all (`6251000元` is
+    6 | 251000, not 625100 | 0)."""
+    p, a = vals
+    if p is None or a is None:
+        return None
+    return 0.0 if (p == 0) == (a == 0) else -10.0
+
+
 def read_proactive(text: str, fmt: Format, before: int, prose_numbers=frozenset()) -> TableRead:
     h = _H2.search(text)
     base = h.start() if h else 0
@@ -651,6 +859,8 @@ def read_proactive(text: str, fmt: Format, before: int, prose_numbers=frozenset(
         check = None
         if key in ("regulations", "normative_documents"):
             check = _stock_check
+        elif key == "procurement":
+            check = _procurement_check
         rows.append(RowRead(key, at, run, candidates(run, kinds, check, prose_numbers)))
     return TableRead("proactive", rows, bool(rows), start, rows[-1].label_at if rows else start)
 
@@ -679,26 +889,35 @@ def table_cells(fmt: Format, reads: list[TableRead]) -> dict[str, Value]:
 def ambiguity_findings(reads: list[TableRead], margin: float = 1.0) -> list[Finding]:
     """Close calls between readings no identity could settle (info, with the options)."""
     out = []
+
+    def show(vals):
+        return "|".join("" if v is None else str(v) for v in vals)
+
     for tr in reads:
         for r in tr.rows:
             if len(r.candidates) < 2:
                 continue
             best = r.candidates[r.chosen]
-            others = [c for i, c in enumerate(r.candidates) if i != r.chosen]
-            close = [c for c in others if best[0] - c[0] < margin]
+            if r.settled:
+                # the column identities chose; only readings that satisfy them all remain
+                close = r.alternatives
+                why = "各列勾稽关系均成立的读法不止一种"
+            else:
+                others = [c for i, c in enumerate(r.candidates) if i != r.chosen]
+                close = [c[1] for c in others if best[0] - c[0] < margin]
+                why = "表格数字粘连，拆分不唯一"
             if close:
-
-                def show(vals):
-                    return "|".join("" if v is None else str(v) for v in vals)
-
+                alts = "、".join(show(v) for v in close[:3])
+                more = f"等 {len(close)} 种" if len(close) > 3 else ""
                 out.append(
                     Finding(
                         "TABLE-AMBIGUOUS",
                         "info",
-                        f"表格数字粘连，拆分不唯一：“{r.run.strip()[:40]}”按 {show(best[1])} 读取，"
-                        f"也可读作 {show(close[0][1])}",
+                        f"{why}：“{r.run.strip()[:40]}”按 {show(best[1])} 读取，"
+                        f"也可读作 {alts}{more}，请核对原表",
                         f"{tr.table}.{r.key}",
                         r.run.strip()[:60],
+                        {"readings": [list(best[1]), *(list(v) for v in close)]},
                     )
                 )
     return out

@@ -1,7 +1,7 @@
 """API for applications, mounted at /api/requests/.
 
 - ``POST /api/requests/``: submit an application (the portal form; channel ``online``). Returns the
-  tracking number and the access code (shown once). Rate-limited per client IP through the cache.
+  tracking number and the access code (shown once). Rate-limited per client IP (a database counter shared by all processes).
 - ``GET /api/requests/deadline?received=YYYY-MM-DD&event=kind:date[:extra]&as_of=…``: the legal
   clock (same output as ``gongkai deadline``).
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 from datetime import datetime
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Query, Router, Schema, Status
 
@@ -82,15 +81,10 @@ def _over_limit(request) -> bool:
     limit = rate_limit()
     if limit <= 0:
         return False
-    key = f"inforequests:submit:{_client_ip(request)}"
-    if cache.add(key, 1, RATE_WINDOW_SECONDS):
-        return False
-    try:
-        n = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, RATE_WINDOW_SECONDS)
-        return False
-    return n > limit
+    from .public_services import rate_limited
+
+    # The database counter shared by every process (public_services.rate_limited).
+    return rate_limited("api-submit", _client_ip(request), limit, RATE_WINDOW_SECONDS)
 
 
 @router.post(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -188,7 +190,9 @@ def _grouped_outcomes():
     for key, label in OUTCOME_CHOICES:
         g = key.split(".")[0]
         if g in names:
-            groups.setdefault(names[g], []).append((key, label.split("：", 1)[-1]))
+            groups.setdefault(names[g], []).append(
+                (key, re.split(r"：|: ", str(label), maxsplit=1)[-1])
+            )
         else:
             flat.append((key, label))
     return [("", _("— 请选择 —")), *flat, *groups.items()]

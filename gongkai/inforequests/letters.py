@@ -19,9 +19,10 @@ One Django template per kind (``templates/inforequests/letters/<kind>.html``) re
 :func:`gongkai.documents.docx.html_to_docx` into the editable DOCX, so both carry the same text.
 Letters are official Chinese documents: they are rendered in zh-hans whatever the UI language.
 
-Entry points: :func:`render_letter` (kind + context → bytes, no database) and
-:func:`generate_for_event` (an ``InfoRequestEvent`` → saved ``Letter`` rows), which the
-inforequests services call after each event.
+Entry points: :func:`render_letter` (kind + context → bytes, no database),
+:func:`schedule_for_event` (an ``InfoRequestEvent`` → pending ``Letter`` rows, rendered after the
+action's commit; what the inforequests services call) and :func:`generate_for_event` (the same,
+rendered at once).
 
 Privacy: a letter to the applicant names the applicant (it is addressed to them) but never their
 ID number or phone; letters are downloadable only by the applicant (tracking number + access code)
@@ -42,6 +43,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from gongkai.documents import clean_text, format_cn_date
 from gongkai.documents.docx import html_to_docx, to_bytes
@@ -82,14 +84,16 @@ FEE_PAYMENT_WORKDAYS = 20  # RULES.md F7
 MAX_EXTENSION_WORKDAYS = 20  # Art. 33¶2
 
 KINDS = ("receipt", "amendment", "extension", "custom_due", "consultation", "fee_notice", "reply")
+# The letters are official Chinese documents; the titles are also msgids for the UI around
+# them (Letter.display_title).
 KIND_TITLES = {
-    "receipt": "政府信息公开申请受理回执",
-    "amendment": "补正申请告知书",
-    "extension": "延期答复告知书",
-    "custom_due": "另行确定答复期限告知书",
-    "consultation": "征求意见函",
-    "fee_notice": "信息处理费收费通知书",
-    "reply": "政府信息公开申请答复书",
+    "receipt": gettext_noop("政府信息公开申请受理回执"),
+    "amendment": gettext_noop("补正申请告知书"),
+    "extension": gettext_noop("延期答复告知书"),
+    "custom_due": gettext_noop("另行确定答复期限告知书"),
+    "consultation": gettext_noop("征求意见函"),
+    "fee_notice": gettext_noop("信息处理费收费通知书"),
+    "reply": gettext_noop("政府信息公开申请答复书"),
 }
 # Which event kind (models.EventKind) produces which letter.
 EVENT_LETTERS = {
@@ -699,13 +703,17 @@ def _history_dates(req, ctx: dict) -> None:
             ctx["fee_notice_sent_on_cn"] = format_cn_date(ev.on)
 
 
-def generate_for_event(event) -> list:
-    """Create the ``Letter`` rows for an event (idempotent; [] if the event needs no letter).
+def schedule_for_event(event) -> list:
+    """Write the ``Letter`` rows of an event as *pending* and render them after commit.
 
-    Called by the inforequests services after each event, inside or outside their transaction.
-    A rendering failure is logged and re-raised as :class:`LetterError` so the caller decides.
+    Called by the inforequests services inside the action's transaction: only the row (kind,
+    number) is written there, under the case lock, so numbering stays gap-free. The DOCX/PDF are
+    rendered once the action is committed (:func:`after_commit`): a slow renderer never holds
+    the transaction and a failing one never rolls the action back — the letter turns
+    ``failed`` with the reason, shown to staff with a retry button (``views.letter_retry``) and
+    retried by ``gongkai letters``. Idempotent.
     """
-    from gongkai.inforequests.models import Letter
+    from gongkai.inforequests.models import Letter, LetterStatus
 
     kind = EVENT_LETTERS.get(event.kind)
     if kind is None:
@@ -714,35 +722,114 @@ def generate_for_event(event) -> list:
     if existing:
         return existing
     req = event.request
-    with transaction.atomic():
-        seq = Letter.objects.filter(request=req).count() + 1
-        number = f"{req.tracking_number}-{seq:02d}"
-        ctx = context_for_event(event)
-        ctx["number"] = f"文书编号：{number}"
-        try:
-            docx_bytes, pdf_bytes = render_letter(kind, ctx)
-        except LetterError:
-            raise
-        except Exception as exc:  # WeasyPrint/python-docx failures: never half-save
-            log.exception("letter rendering failed for event %s", event.pk)
-            raise LetterError(f"文书生成失败：{exc}") from exc
-        letter = Letter(
-            request=req,
-            event=event,
-            kind=kind,
-            title=KIND_TITLES[kind],
-            number=number,
-            public=kind in APPLICANT_KINDS,
-        )
-        # A random part keeps file names unguessable even if MEDIA_ROOT were ever served.
-        stem = f"{req.tracking_number}-{seq:02d}-{kind}-{secrets.token_hex(8)}"
-        letter.docx.save(f"{stem}.docx", ContentFile(docx_bytes), save=False)
-        letter.pdf.save(f"{stem}.pdf", ContentFile(pdf_bytes), save=False)
-        letter.save()
-        if letter.public:
-            pk = letter.pk
-            transaction.on_commit(lambda: notify_applicant(pk))
+    seq = Letter.objects.filter(request=req).count() + 1
+    letter = Letter.objects.create(
+        request=req,
+        event=event,
+        kind=kind,
+        title=KIND_TITLES[kind],
+        number=f"{req.tracking_number}-{seq:02d}",
+        public=kind in APPLICANT_KINDS,
+        status=LetterStatus.PENDING,
+    )
+    pk = letter.pk
+    after_commit(lambda: render_after_commit(pk))
     return [letter]
+
+
+def after_commit(fn) -> None:
+    """``transaction.on_commit`` (robust: an error there is logged, the action stands)."""
+    transaction.on_commit(fn, robust=True)
+
+
+def render_after_commit(letter_id: int) -> None:
+    """Render now, or queue it for the worker when ``GONGKAI["LETTERS_IN_BACKGROUND"]`` is set
+    (django-tasks database backend, ``gongkai db_worker``)."""
+    from django.conf import settings
+
+    if getattr(settings, "GONGKAI", {}).get("LETTERS_IN_BACKGROUND"):
+        from .tasks import render_letter_task
+
+        render_letter_task.enqueue(letter_id)
+        return
+    try:
+        render_pending(letter_id)
+    except LetterError:
+        pass  # recorded on the row (status "failed") and logged
+
+
+def render_pending(letter_id: int):
+    """Render the files of a pending or failed letter (a ready one is left alone).
+
+    On failure the letter is marked ``failed`` with a short reason (committed: it is what staff
+    see) and :class:`LetterError` is raised; nothing else about the case changes.
+    """
+    from gongkai.inforequests.models import Letter, LetterStatus
+
+    with transaction.atomic():
+        letter = (
+            Letter.objects.select_for_update(of=("self",))
+            .select_related("event", "request")
+            .filter(pk=letter_id)
+            .first()
+        )
+        if letter is None or letter.status == LetterStatus.READY:
+            return letter
+        letter.attempts += 1
+        req, event = letter.request, letter.event
+        try:
+            ctx = context_for_event(event)
+            ctx["number"] = f"文书编号：{letter.number}"
+            docx_bytes, pdf_bytes = render_letter(letter.kind, ctx)
+        except Exception as exc:  # WeasyPrint/python-docx/template failures: never half-save
+            log.exception("letter rendering failed for letter %s (event %s)", letter.pk, event.pk)
+            reason = str(exc) if isinstance(exc, LetterError) else type(exc).__name__
+            letter.status = LetterStatus.FAILED
+            letter.error = f"文书生成失败：{reason}"[:300]
+            letter.save(update_fields=["status", "error", "attempts"])
+            failure = LetterError(letter.error)
+        else:
+            failure = None
+            # A random part keeps file names unguessable even if MEDIA_ROOT were ever served.
+            seq = letter.number.rsplit("-", 1)[-1]
+            stem = f"{req.tracking_number}-{seq}-{letter.kind}-{secrets.token_hex(8)}"
+            letter.docx.save(f"{stem}.docx", ContentFile(docx_bytes), save=False)
+            letter.pdf.save(f"{stem}.pdf", ContentFile(pdf_bytes), save=False)
+            letter.status = LetterStatus.READY
+            letter.error = ""
+            letter.save()
+            if letter.public:
+                pk = letter.pk
+                transaction.on_commit(lambda: notify_applicant(pk), robust=True)
+    if failure is not None:
+        raise failure
+    return letter
+
+
+def retry(letter) -> None:
+    """Staff's retry of a failed letter: back to pending, rendered after this commit."""
+    from gongkai.inforequests.models import Letter, LetterStatus
+
+    updated = Letter.objects.filter(pk=letter.pk, status=LetterStatus.FAILED).update(
+        status=LetterStatus.PENDING, error=""
+    )
+    if updated:
+        pk = letter.pk
+        after_commit(lambda: render_after_commit(pk))
+
+
+def generate_for_event(event) -> list:
+    """Create and render the ``Letter`` rows of an event now (idempotent; [] if the event needs
+    no letter): the synchronous path of ``gongkai letters``, the demo data and scripts.
+    Raises :class:`LetterError` if rendering fails (the letter is then marked ``failed``)."""
+    from gongkai.inforequests.models import LetterStatus
+
+    out = []
+    for letter in schedule_for_event(event):
+        if letter.status != LetterStatus.READY:
+            letter = render_pending(letter.pk)
+        out.append(letter)
+    return out
 
 
 def notify_applicant(letter_id: int) -> bool:

@@ -17,6 +17,8 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.reportschema import APPLICANT_COLUMNS, get_format
@@ -40,34 +42,48 @@ CONFIRMATION_CHANNELS = frozenset({"post_plain", "online", "email", "fax"})
 # Channels whose receipt day is known at intake (handed in / signed for / oral at the counter).
 IMMEDIATE_CHANNELS = frozenset({"in_person", "post_signed", "oral"})
 
+# Labels of gongkai.reportschema are msgids (gettext_noop there): translated lazily here.
 ApplicantType = models.TextChoices(
     "ApplicantType",
-    [(c.key, (c.key, c.label)) for c in APPLICANT_COLUMNS if c.key != "total"],
+    [(c.key, (c.key, _(c.label))) for c in APPLICANT_COLUMNS if c.key != "total"],
 )
 
 _RESULT_GROUP = {
-    "withheld": "不予公开",
-    "unavailable": "无法提供",
-    "not_processed": "不予处理",
-    "other": "其他处理",
+    "withheld": gettext_noop("不予公开"),
+    "unavailable": gettext_noop("无法提供"),
+    "not_processed": gettext_noop("不予处理"),
+    "other": gettext_noop("其他处理"),
+}
+# The result rows (一)(二) under their short names (the row label adds a counting rule).
+_PLAIN_OUTCOMES = {
+    "disclosed": gettext_noop("予以公开"),
+    "partially_disclosed": gettext_noop("部分公开"),
 }
 _SUMMARY_ROWS = ("new", "carried_over", "outcomes_total", "carried_forward")
+_NUMBERING = re.compile(r"^\d+\.\s*")  # "1.属于国家秘密", "1. State secret"
+
+
+def _outcome_text(key: str, row_label: str) -> str:
+    """The outcome in the active language: 予以公开, 不予公开：属于国家秘密, …"""
+    group = key.split(".")[0]
+    if group in _RESULT_GROUP:
+        return gettext("%(group)s：%(item)s") % {
+            "group": gettext(_RESULT_GROUP[group]),
+            "item": _NUMBERING.sub("", gettext(row_label)),
+        }
+    return gettext(_PLAIN_OUTCOMES[key])
+
+
+_outcome_lazy = lazy(_outcome_text, str)
 
 
 def _outcome_choices() -> list[tuple[str, str]]:
     # The result rows of table 三 (2021 format) — the one list of outcome keys (GLOSSARY).
-    out = []
-    for r in get_format("2021").table("applications").rows:
-        if r.key in _SUMMARY_ROWS:
-            continue
-        label = r.label
-        group = r.key.split(".")[0]
-        if group in _RESULT_GROUP:
-            label = f"{_RESULT_GROUP[group]}：{label.split('.', 1)[-1]}"
-        else:
-            label = re.sub(r"^（.）", "", label.split("（区分处理")[0])
-        out.append((r.key, label))
-    return out
+    return [
+        (r.key, _outcome_lazy(r.key, r.label))
+        for r in get_format("2021").table("applications").rows
+        if r.key not in _SUMMARY_ROWS
+    ]
 
 
 OUTCOME_CHOICES = _outcome_choices()
@@ -268,7 +284,7 @@ class InfoRequest(models.Model):
 
     @property
     def outcome_label(self) -> str:
-        return OUTCOME_LABELS.get(self.outcome or "", "")
+        return str(OUTCOME_LABELS.get(self.outcome or "", ""))
 
     @property
     def year(self) -> int:
@@ -343,6 +359,20 @@ class InfoRequestEvent(models.Model):
     @property
     def label(self) -> str:
         return self.get_kind_display()
+
+    @property
+    def amendment_items(self) -> str:
+        """What a 补正 notice asks for (payload["items"]), "" for every other event.
+
+        Read from the dict here: in a template ``payload.items`` falls back to ``dict.items``
+        when the key is absent and prints "dict_items([...])"."""
+        items = (self.payload or {}).get("items")
+        return items if isinstance(items, str) else ""
+
+    @property
+    def outcome_label(self) -> str:
+        """The outcome a reply recorded (payload["outcome"]), in the request's language."""
+        return str(OUTCOME_LABELS.get((self.payload or {}).get("outcome") or "", ""))
 
 
 # ---------------------------------------------------------------------------- files
@@ -422,6 +452,12 @@ def _letter_upload_to(instance, filename):
     return f"inforequests/{instance.request.agency_id}/{instance.request_id}/letters/{filename}"
 
 
+class LetterStatus(models.TextChoices):
+    PENDING = "pending", _("生成中")
+    READY = "ready", _("已生成")
+    FAILED = "failed", _("生成失败")
+
+
 class Letter(models.Model):
     """A written notice or reply (告知书/答复书) generated for an event (filled by the letters code)."""
 
@@ -435,6 +471,13 @@ class Letter(models.Model):
     docx = models.FileField(_("DOCX"), upload_to=_letter_upload_to, blank=True)
     pdf = models.FileField(_("PDF"), upload_to=_letter_upload_to, blank=True)
     public = models.BooleanField(_("申请人可在查询页查看"), default=False)
+    # The row is written with the action; the DOCX/PDF are rendered after the action's commit
+    # (letters.py), so a slow or failing render never holds or undoes the recorded action.
+    status = models.CharField(
+        _("生成状态"), max_length=8, choices=LetterStatus.choices, default=LetterStatus.READY
+    )
+    error = models.CharField(_("生成失败原因"), max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("生成次数"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -443,6 +486,16 @@ class Letter(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
+        return self.title or self.kind
+
+    @property
+    def display_title(self) -> str:
+        """The title in the request's language when it is the standard one of its kind (the
+        document itself stays Chinese); a title set by hand is shown as written."""
+        from .letters import KIND_TITLES
+
+        if self.title and self.title == KIND_TITLES.get(self.kind):
+            return gettext(self.title)
         return self.title or self.kind
 
 
@@ -504,3 +557,25 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id}:{self.kind}:{self.due_on}"
+
+
+class RateLimitCounter(models.Model):
+    """Hits of one client in one fixed window of a portal/API rate limit
+    (``public_services.rate_limited``). Kept in the database so the limit holds across all
+    server processes and machines; ``key`` is a keyed hash, never the IP address itself."""
+
+    scope = models.CharField(max_length=20)
+    key = models.CharField(max_length=64)
+    window_start = models.BigIntegerField()  # Unix seconds, a multiple of the window length
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key", "window_start"], name="uniq_rate_limit_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.window_start}:{self.count}"

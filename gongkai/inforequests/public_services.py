@@ -4,20 +4,29 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
+from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import services
-from .models import Attachment, EventKind, InfoRequest, InfoRequestEvent, Status
+from .models import (
+    Attachment,
+    EventKind,
+    InfoRequest,
+    InfoRequestEvent,
+    RateLimitCounter,
+    Status,
+)
 
 log = logging.getLogger(__name__)
 
@@ -46,16 +55,46 @@ def _setting(name: str, default):
 def rate_limited(scope: str, key: str, limit: int, window: int) -> bool:
     """Count one hit of ``key`` in a fixed window; True once more than ``limit`` hits were seen.
 
-    Uses the default cache (shared between processes in production: configure a shared backend).
+    The counter is a database row (``RateLimitCounter``) incremented with one atomic
+    ``UPDATE … SET count = count + 1``, so every server process (gunicorn workers, several
+    machines) shares it — a per-process cache would multiply the limit by the number of workers.
+    ``key`` (an IP address) is stored only as a keyed hash. Rows of past windows are deleted when
+    a new window row is created, and by the daily job (:func:`purge_rate_limits`, called from
+    ``reminders.send_reminders``) for clients that never came back.
     """
-    ck = f"ir-rl:{scope}:{key}"
-    cache.add(ck, 0, window)
-    try:
-        n = cache.incr(ck)
-    except ValueError:  # expired between add and incr
-        cache.set(ck, 1, window)
-        n = 1
+    now = timezone.now()
+    window = max(int(window), 1)
+    start = int(now.timestamp()) // window * window
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"{scope}\n{key}".encode(), hashlib.sha256
+    ).hexdigest()
+    ident = {"scope": scope[:20], "key": digest, "window_start": start}
+    rows = RateLimitCounter.objects.filter(**ident)
+    with transaction.atomic():
+        if not rows.update(count=F("count") + 1):
+            try:
+                with transaction.atomic():
+                    RateLimitCounter.objects.create(
+                        **ident,
+                        count=1,
+                        expires_at=datetime.fromtimestamp(start + window, tz=UTC),
+                    )
+            except IntegrityError:  # another process created it first: count on it
+                rows.update(count=F("count") + 1)
+            else:
+                RateLimitCounter.objects.filter(expires_at__lt=now).delete()
+        n = rows.values_list("count", flat=True).get()
     return n > limit
+
+
+def purge_rate_limits(now=None) -> int:
+    """Delete the counter rows of windows that have ended; returns how many were deleted.
+
+    ``rate_limited`` only sweeps when some client opens a new window, so on a quiet portal the
+    rows of the last burst would stay; the daily reminders job calls this (``send_reminders``).
+    """
+    deleted, _ = RateLimitCounter.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted
 
 
 def client_ip(request) -> str:

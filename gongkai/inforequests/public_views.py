@@ -21,11 +21,12 @@ from django.views.decorators.http import require_http_methods
 
 from gongkai.agencies.models import Agency
 from gongkai.agencies.permissions import Action, can
+from gongkai.core.i18n import localize
 from gongkai.rules import deadlines
 
 from . import public_services as ps
 from .letters import APPLICANT_KINDS
-from .models import Attachment, InfoRequest, Letter, Status
+from .models import Attachment, InfoRequest, Letter, LetterStatus, Status
 from .public_forms import AmendmentForm, ApplicationForm, TrackForm, consume_token, release_token
 from .selectors import clock_words
 
@@ -267,7 +268,10 @@ def _case_context(request, req, amend_form=None, token=None):
     if can_amend and amend_form is None:
         amend_form = AmendmentForm()
         token = amend_form.initial["token"]
-    letters = Letter.objects.filter(request=req, public=True, kind__in=APPLICANT_KINDS)
+    # Only rendered letters: a pending or failed one is the organ's to fix (staff see it).
+    letters = Letter.objects.filter(
+        request=req, public=True, kind__in=APPLICANT_KINDS, status=LetterStatus.READY
+    )
     return {
         "reply_files": _reply_files(req),
         "req": req,
@@ -425,7 +429,7 @@ def deadline_calculator(request):
                 result = state.to_dict()
                 result["words"] = clock_words(state)
             except deadlines.ClockError as e:
-                error = e.message
+                error = localize(e.as_notice())
     return render(
         request,
         "inforequests/deadline_calculator.html",
@@ -433,7 +437,7 @@ def deadline_calculator(request):
             "received": received,
             "as_of": as_of or "",
             "rows": rows,
-            "kinds": [(k, deadlines.KIND_LABELS[k]) for k in deadlines.EVENT_KINDS],
+            "kinds": [(k, _(deadlines.KIND_LABELS[k])) for k in deadlines.EVENT_KINDS],
             "result": result,
             "error": error,
         },

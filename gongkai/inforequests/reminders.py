@@ -84,13 +84,20 @@ def _send_one(req: InfoRequest, kind: str, today: date) -> bool:
 
 
 def send_reminders(today: date | None = None) -> dict:
-    """Send today's reminders. Returns {"due_soon": n, "overdue": n, "refreshed": n}."""
+    """Send today's reminders. Returns {"due_soon": n, "overdue": n, "refreshed": n,
+    "rate_limits_purged": n} (the last: expired portal rate-limit rows deleted, daily upkeep)."""
+    from .public_services import purge_rate_limits
     from .services import recompute_open_cases
 
     today = today or timezone.localdate()
     # Pauses end by themselves (an unanswered consultation after 15 WD): refresh those first.
     refreshed = recompute_open_cases(statuses=PAUSED_STATUSES)
-    counts = {"due_soon": 0, "overdue": 0, "refreshed": refreshed}
+    counts = {
+        "due_soon": 0,
+        "overdue": 0,
+        "refreshed": refreshed,
+        "rate_limits_purged": purge_rate_limits(),
+    }
     base = (
         InfoRequest.objects.filter(status__in=CLOCK_STATUSES, due_on__isnull=False)
         .select_related("agency", "assignee")

@@ -168,7 +168,7 @@ def clock_words(state) -> str:
     if state.lapsed:
         from gongkai.rules.deadlines import LAPSE_LABELS
 
-        return LAPSE_LABELS.get(state.lapsed, state.lapsed)
+        return _(LAPSE_LABELS[state.lapsed]) if state.lapsed in LAPSE_LABELS else state.lapsed
     if state.pause_reason == "amendment":
         return _("等待补正，暂停计时（补正期限%(d)s）") % {
             "d": state.amendment_respond_by.isoformat() if state.amendment_respond_by else "—"

@@ -52,8 +52,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongkai.agencies.permissions import Action, can
+from gongkai.core.i18n import localize
 from gongkai.rules import deadlines
 from gongkai.rules.uscc import InvalidUSCC, validate_uscc
 
@@ -242,25 +244,14 @@ def letters_suspended():
 
 
 def _letters_hook(event: InfoRequestEvent) -> None:
-    """Let gongkai.inforequests.letters (if present) write the notice for this event.
-
-    Runs in a savepoint: a failing letter never undoes the action; it is logged (without personal
-    data) and can be regenerated.
+    """Write the pending letter row for this event; its DOCX/PDF are rendered after the
+    action's commit (``letters.schedule_for_event``), so rendering never holds or undoes it.
     """
     if event.kind not in LETTER_EVENT_KINDS or getattr(_local, "no_letters", False):
         return
-    try:
-        from gongkai.inforequests import letters
-    except ImportError:
-        return
-    fn = getattr(letters, "generate_for_event", None)
-    if fn is None:
-        return
-    try:
-        with transaction.atomic():
-            fn(event)
-    except Exception:  # noqa: BLE001 — letters are re-generable, the action stands
-        log.exception("letter generation failed for event %s (%s)", event.pk, event.kind)
+    from gongkai.inforequests import letters
+
+    letters.schedule_for_event(event)
 
 
 def _event(req, kind, actor, on, payload=None) -> InfoRequestEvent:
@@ -352,7 +343,8 @@ def recompute(req: InfoRequest, save: bool = True, events=None):
     try:
         state = compute_state(req, events)
     except deadlines.ClockError as e:
-        raise ValidationError(e.message, code=e.code) from None
+        # In the request's language (the Chinese message where no msgid is known).
+        raise ValidationError(localize(e.as_notice()), code=e.code) from None
     received = [e for e in events if e.kind == EventKind.RECEIVED]
     assigned = [e for e in events if e.kind == EventKind.ASSIGNED]
     replied = [e for e in events if e.kind == EventKind.REPLIED]
@@ -683,7 +675,10 @@ def record_amendment(req, actor, on=None, note: str = "", files=()):
     return _act(req, EventKind.AMENDMENT_RECEIVED, actor, on, {"note": note}, files)
 
 
-CONSULTATION_KINDS = {"third_party": "第三方（第三十二条）", "agency": "其他机关（第三十四条）"}
+CONSULTATION_KINDS = {
+    "third_party": gettext_lazy("第三方（第三十二条）"),
+    "agency": gettext_lazy("其他机关（第三十四条）"),
+}
 
 
 @transaction.atomic

@@ -52,3 +52,16 @@ def schedule_next() -> bool:
     run_after = timezone.make_aware(datetime.combine(tomorrow, time(8)))
     send_reminders.using(run_after=run_after).enqueue()
     return True
+
+
+@task()
+def render_letter_task(letter_id: int) -> str:
+    """Render one pending letter (``GONGKAI["LETTERS_IN_BACKGROUND"]``); a failure is recorded on
+    the letter (status ``failed``) for staff to retry, not raised again."""
+    from .letters import LetterError, render_pending
+
+    try:
+        letter = render_pending(letter_id)
+    except LetterError:
+        return "failed"
+    return letter.status if letter is not None else "missing"

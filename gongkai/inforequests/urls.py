@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/<slug:name>/", views.act, name="act"),
     path("files/<int:pk>/", views.attachment, name="attachment"),
+    path("letters/<int:pk>/retry/", views.letter_retry, name="letter_retry"),
 ]

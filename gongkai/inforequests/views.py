@@ -24,13 +24,15 @@ from gongkai.agencies.permissions import Action, agencies_for, can
 from gongkai.reportschema import APPLICANT_COLUMNS
 
 from . import forms as f
-from . import selectors, services
+from . import letters, selectors, services
 from .models import (
     OPEN_STATUSES,
     OUTCOME_CHOICES,
     OUTCOME_KEYS,
     Attachment,
     InfoRequest,
+    Letter,
+    LetterStatus,
     Status,
 )
 
@@ -244,6 +246,21 @@ def _detail_context(request, req, bound=None):
         "fee_notices": req.fee_notices.all(),
         "outcome_basis": services.OUTCOME_BASIS,
     }
+
+
+@login_required
+@require_POST
+def letter_retry(request, pk):
+    """Render a failed letter again (after commit; the case itself is not touched)."""
+    letter = get_object_or_404(Letter.objects.select_related("request"), pk=pk)
+    if not can(request.user, Action.EDIT, letter.request):
+        raise PermissionDenied
+    if letter.status != LetterStatus.FAILED:
+        messages.error(request, _("该文书不是生成失败状态。"))
+    else:
+        letters.retry(letter)
+        messages.success(request, _("已重新生成文书：%(t)s") % {"t": letter.title})
+    return redirect("inforequests:detail", pk=letter.request_id)
 
 
 @login_required
@@ -472,7 +489,7 @@ def table3(request):
         else [agency.pk]
     )
     cells = selectors.table3_counts(ids, year)
-    cols = [(c.key, c.label) for c in APPLICANT_COLUMNS]
+    cols = [(c.key, _(c.label)) for c in APPLICANT_COLUMNS]
     rows = [("new", _("一、本年新收政府信息公开申请数量")),
             ("carried_over", _("二、上年结转政府信息公开申请数量"))]  # fmt: skip
     rows += list(OUTCOME_CHOICES)

@@ -6,9 +6,16 @@ class PublicationsConfig(AppConfig):
     label = "publications"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from gongkai.workcalendar.services import calendar_changed
 
-        from . import services
+        from . import dblock, services
+
+        # The published_at lock trigger survives SQLite table rebuilds (dblock.py).
+        post_migrate.connect(
+            dblock.ensure_after_migrate, sender=self, dispatch_uid="publications_published_at_lock"
+        )
 
         # Due dates follow the working-day calendar: recompute when an override changes.
         calendar_changed.connect(

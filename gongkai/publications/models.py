@@ -12,9 +12,12 @@ Field names follow GLOSSARY.md and are a contract with the portal/search code; d
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.models import Agency
@@ -185,6 +188,32 @@ class PublishedDateLocked(ValidationError):
     """Raised when anything tries to change ``published_at`` of a published record."""
 
 
+class PublicationQuerySet(models.QuerySet):
+    """Refuses ``update()`` (and so ``bulk_update()``, which calls it) of ``published_at`` on
+    rows that already have one: a forged publication date is a single-veto item (CONVENTIONS
+    §6.2). Setting it on rows never published is allowed (that is publishing). Raw SQL and any
+    other path are stopped by the database trigger of migration 0003 (``dblock.py``)."""
+
+    def update(self, **kwargs):
+        if "published_at" in kwargs and self.filter(published_at__isnull=False).exists():
+            raise PublishedDateLocked(_("发布日期在发布后不能修改"), code="published_at_locked")
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        # Checked before Django opens its transaction, so the refusal leaves the caller's
+        # transaction usable (update() above would refuse as well, inside it).
+        objs = list(objs)
+        if "published_at" in fields:
+            pks = [o.pk for o in objs if o.pk is not None]
+            if self.model._default_manager.filter(pk__in=pks, published_at__isnull=False).exists():
+                raise PublishedDateLocked(_("发布日期在发布后不能修改"), code="published_at_locked")
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    bulk_update.alters_data = True
+
+
 class Publication(models.Model):
     agency = models.ForeignKey(
         Agency,
@@ -249,6 +278,9 @@ class Publication(models.Model):
     corrected_at = models.DateTimeField(_("最近更正时间"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     withdrawn_reason = models.TextField(_("撤回理由"), blank=True)
+    # Set when a withdrawn record is published again after correction (``services.reopen``):
+    # ``published_at`` keeps the first publication date, this one says when it came back.
+    republished_at = models.DateTimeField(_("重新发布时间"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -258,6 +290,8 @@ class Publication(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("主动公开信息")
@@ -395,6 +429,79 @@ class PublicationVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.publication_id} v{self.number}"
 
+    @property
+    def display_note(self) -> str:
+        """The change note in the request's language when the system wrote it (VERSION_NOTES);
+        a note typed by staff (a correction's explanation) is shown as written."""
+        return display_system_note(self.change_note)
+
+
+# Change notes the system writes on a version (Chinese in the database; msgids for display).
+VERSION_NOTES = {
+    "create": gettext_noop("创建草稿"),
+    "edit": gettext_noop("修改草稿"),
+    "publish": gettext_noop("发布"),
+    "withdraw": gettext_noop("撤回：%(reason)s"),
+    "replace": gettext_noop("替换附件：%(name)s"),
+    "mask": gettext_noop("遮盖个人信息（%(masked)s）"),
+    # 有效性 changes (services.change_validity); the most specific first, the patterns are
+    # tried in this order. %(validity)s is the Chinese label of Validity, translated on display.
+    "validity_on_note": gettext_noop("有效性变更为“%(validity)s”（%(changed_on)s）：%(note)s"),
+    "validity_note": gettext_noop("有效性变更为“%(validity)s”：%(note)s"),
+    "validity_on": gettext_noop("有效性变更为“%(validity)s”（%(changed_on)s）"),
+    "validity": gettext_noop("有效性变更为“%(validity)s”"),
+}
+# The same notes as shown in the history, with their own context: as a note "发布" reads
+# "Published" and "修改草稿" "Draft edited", not the buttons' "Publish" and "Edit draft".
+VERSION_NOTE_DISPLAY = {
+    "create": pgettext_lazy("version note", "创建草稿"),
+    "edit": pgettext_lazy("version note", "修改草稿"),
+    "publish": pgettext_lazy("version note", "发布"),
+    "withdraw": pgettext_lazy("version note", "撤回：%(reason)s"),
+    "replace": pgettext_lazy("version note", "替换附件：%(name)s"),
+    "mask": pgettext_lazy("version note", "遮盖个人信息（%(masked)s）"),
+    "validity_on_note": pgettext_lazy(
+        "version note", "有效性变更为“%(validity)s”（%(changed_on)s）：%(note)s"
+    ),
+    "validity_note": pgettext_lazy("version note", "有效性变更为“%(validity)s”：%(note)s"),
+    "validity_on": pgettext_lazy("version note", "有效性变更为“%(validity)s”（%(changed_on)s）"),
+    "validity": pgettext_lazy("version note", "有效性变更为“%(validity)s”"),
+}
+# Parts of a note that are labels (Chinese msgids) rather than text typed by staff.
+_NOTE_LABEL_PARTS = {"validity"}
+_VERSION_NOTE_PATTERNS = [
+    (
+        key,
+        re.compile(
+            "".join(
+                (
+                    f"(?P<{part[2:-2]}>[^“”（）：]*)"
+                    if part[2:-2] in _NOTE_LABEL_PARTS
+                    else f"(?P<{part[2:-2]}>.*?)"
+                )
+                if part.startswith("%(")
+                else re.escape(part)
+                for part in re.split(r"(%\(\w+\)s)", msgid)
+                if part
+            ),
+            re.S,
+        ),
+    )
+    for key, msgid in VERSION_NOTES.items()
+]
+
+
+def display_system_note(note: str) -> str:
+    """A note the system wrote (VERSION_NOTES) in the request's language; others as written."""
+    for key, pattern in _VERSION_NOTE_PATTERNS:
+        m = pattern.fullmatch(note or "")
+        if m:
+            parts = {
+                k: gettext(v) if k in _NOTE_LABEL_PARTS else v for k, v in m.groupdict().items()
+            }
+            return str(VERSION_NOTE_DISPLAY[key]) % parts
+    return note
+
 
 class ReviewStep(models.TextChoices):
     SUBMIT = "submit", _("提交审核")
@@ -404,6 +511,7 @@ class ReviewStep(models.TextChoices):
     RETURN = "return", _("退回修改")
     WITHDRAW = "withdraw", _("撤回")
     CORRECT = "correct", _("更正")
+    REOPEN = "reopen", _("撤回后更正重新发布")
     VALIDITY = "validity", _("有效性变更")
 
 
@@ -442,6 +550,12 @@ class ReviewRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publication_id} {self.step} {self.decision}"
+
+    @property
+    def display_note(self) -> str:
+        """The note in the request's language where the system wrote it (a 有效性 change);
+        reviewers' own words are shown as written."""
+        return display_system_note(self.note)
 
 
 class FindingState(models.TextChoices):

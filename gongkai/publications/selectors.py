@@ -181,6 +181,9 @@ def _clock_base(agency_ids) -> QuerySet[Publication]:
         status__in=PRE_PUBLICATION,
         disclosure_mode__in=PUBLIC_MODES,
         publication_due_on__isnull=False,
+        # A withdrawn record being corrected for republication (services.reopen) was already
+        # published once: it is not an unpublished record on the Art. 26 clock.
+        published_at__isnull=True,
     ).select_related("agency", "column")
 
 

@@ -16,6 +16,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongkai.agencies.models import Agency
 from gongkai.rules import privacy, workdays
@@ -31,6 +32,7 @@ from gongkai.rules.index_numbers import (
 from .catalogue import statutory_columns
 from .files import IMAGE_KEYS, AttachmentRejected, check_upload
 from .models import (
+    VERSION_NOTES,
     Attachment,
     Column,
     Decision,
@@ -69,11 +71,27 @@ class PublicationError(Exception):
 # ---------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def ensure_catalogue(agency: Agency) -> list[Column]:
     """Create the statutory columns the agency lacks (idempotent; keeps renamed/custom ones)."""
+    return _ensure_catalogue(agency)[0]
+
+
+def create_missing_columns(agency: Agency) -> list[Column]:
+    """Like :func:`ensure_catalogue`, returning only the columns it created (``gongkai
+    catalogue``)."""
+    return _ensure_catalogue(agency)[1]
+
+
+def missing_columns(agency: Agency) -> list:
+    """The statutory ``ColumnSpec`` s the agency lacks (nothing is written)."""
+    have = set(Column.objects.filter(agency=agency).values_list("code", flat=True))
+    return [spec for spec in statutory_columns(agency.level) if spec.code not in have]
+
+
+@transaction.atomic
+def _ensure_catalogue(agency: Agency) -> tuple[list[Column], list[Column]]:
     existing = {c.code: c for c in Column.objects.filter(agency=agency)}
-    out = []
+    out, created = [], []
     for pos, spec in enumerate(statutory_columns(agency.level), start=1):
         col = existing.get(spec.code)
         if col is None:
@@ -89,8 +107,9 @@ def ensure_catalogue(agency: Agency) -> list[Column]:
                 position=pos * 10,
             )
             existing[spec.code] = col
+            created.append(col)
         out.append(col)
-    return out
+    return out, created
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,6 +210,7 @@ def _snapshot(pub: Publication, user, note: str, *, public: bool = False) -> Pub
         "issued_on": pub.issued_on.isoformat() if pub.issued_on else None,
         "formed_on": pub.formed_on.isoformat() if pub.formed_on else None,
         "published_at": pub.published_at.isoformat() if pub.published_at else None,
+        "republished_at": pub.republished_at.isoformat() if pub.republished_at else None,
         "column": pub.column.name if pub.column_id else None,
         "publisher": pub.publisher.name if pub.publisher_id else None,
         "summary": pub.summary,
@@ -301,7 +321,7 @@ def create_publication(user, agency: Agency, data: dict) -> Publication:
     pub.publication_due_on = due_date(pub.formed_on, agency)
     pub.is_late = _late(pub)
     pub.save()
-    _snapshot(pub, user, "创建草稿")
+    _snapshot(pub, user, VERSION_NOTES["create"])
     rescan(pub)
     return pub
 
@@ -312,11 +332,17 @@ def update_publication(user, pub: Publication, data: dict, note: str = "") -> Pu
     pub = _locked(pub)
     if pub.status != Status.DRAFT:
         raise PublicationError(_("只有草稿可以修改；已提交的请先退回修改"), code="status")
+    if pub.published_at is not None and "formed_on" in data and data["formed_on"] != pub.formed_on:
+        # A record reopened for republication was published once: its Art. 26 clock (and
+        # whether it was late) is history and must not be rewritten through a new date.
+        raise PublicationError(
+            _("已发布过的信息重新发布时不能修改形成或者变更日期"), code="formed_on"
+        )
     _apply(pub, data)
     pub.publication_due_on = due_date(pub.formed_on, pub.agency)
     pub.is_late = _late(pub)
     pub.save()
-    _snapshot(pub, user, note or "修改草稿")
+    _snapshot(pub, user, note or VERSION_NOTES["edit"])
     rescan(pub)
     return pub
 
@@ -428,11 +454,23 @@ def publish(user, pub: Publication) -> Publication:
         )
     _require_clean(pub)
     pub.status = Status.PUBLISHED
+    if pub.published_at is not None:
+        # Republication after withdrawal and correction (:func:`reopen`): the first publication
+        # date stays (it is locked, CONVENTIONS §6.2); the note says what was corrected and when.
+        now = _now()
+        pub.republished_at = now
+        pub.corrected_at = now
+        pub.withdrawn_at = None
+        pub.withdrawn_reason = ""
+        pub.save()
+        _record(pub, user, ReviewStep.PUBLISH, note=pub.change_note)
+        _snapshot(pub, user, pub.change_note, public=True)
+        return pub
     pub.published_at = _now()
     pub.is_late = _late(pub)
     pub.save()
     _record(pub, user, ReviewStep.PUBLISH)
-    _snapshot(pub, user, "发布")
+    _snapshot(pub, user, VERSION_NOTES["publish"])
     return pub
 
 
@@ -448,7 +486,29 @@ def withdraw(user, pub: Publication, reason: str) -> Publication:
     pub.withdrawn_reason = reason.strip()
     pub.save()
     _record(pub, user, ReviewStep.WITHDRAW, note=reason)
-    _snapshot(pub, user, f"撤回：{reason.strip()}", public=True)
+    _snapshot(pub, user, VERSION_NOTES["withdraw"] % {"reason": reason.strip()}, public=True)
+    return pub
+
+
+@transaction.atomic
+def reopen(user, pub: Publication, change_note: str) -> Publication:
+    """Bring a withdrawn record back to draft so it can be corrected and published again.
+
+    It then goes through the whole review path again (draft → submitted → reviewed → approved →
+    published: Art. 17 review and 保密审查 apply to the corrected text as to the first one). The
+    索引号 and the first ``published_at`` never change (CONVENTIONS §1.1, §6.2); the change note
+    given here is shown on the portal page once it is republished (:func:`publish`).
+    """
+    pub = _locked(pub)
+    _require(pub, Status.WITHDRAWN)
+    note = change_note.strip()
+    if not note:
+        raise PublicationError(_("重新发布须填写更正说明"), code="change_note")
+    pub.status = Status.DRAFT
+    pub.change_note = note
+    pub.save()
+    _record(pub, user, ReviewStep.REOPEN, note=note)
+    _snapshot(pub, user, f"撤回后重新编辑：{note}")
     return pub
 
 
@@ -474,6 +534,14 @@ def correct_publication(user, pub: Publication, data: dict, change_note: str) ->
     return pub
 
 
+# The Chinese labels of Validity (its choices are lazily translated into the request language).
+_VALIDITY_MSGIDS = {
+    Validity.IN_FORCE: gettext_noop("现行有效"),
+    Validity.EXPIRED: gettext_noop("失效"),
+    Validity.REPEALED: gettext_noop("废止"),
+}
+
+
 @transaction.atomic
 def change_validity(
     user,
@@ -495,10 +563,16 @@ def change_validity(
     pub.validity_changed_on = changed_on if validity != Validity.IN_FORCE else None
     pub.superseded_by = superseded_by if validity != Validity.IN_FORCE else None
     pub.save()
-    label = Validity(validity).label
-    text = f"有效性变更为“{label}”" + (f"（{changed_on:%Y-%m-%d}）" if changed_on else "")
-    if note.strip():
-        text += f"：{note.strip()}"
+    # The note is stored in Chinese whatever the user's language (display_system_note
+    # translates it): the label is the Chinese msgid of the choice.
+    parts = {"validity": _VALIDITY_MSGIDS[validity], "note": note.strip()}
+    key = "validity"
+    if changed_on:
+        key += "_on"
+        parts["changed_on"] = f"{changed_on:%Y-%m-%d}"
+    if parts["note"]:
+        key += "_note"
+    text = VERSION_NOTES[key] % parts
     _record(pub, user, ReviewStep.VALIDITY, note=text)
     _snapshot(pub, user, text, public=pub.status == Status.PUBLISHED)
     return pub
@@ -604,7 +678,7 @@ def replace_attachment(user, att: Attachment, upload, note: str = "") -> Attachm
     if old_file:
         transaction.on_commit(lambda: att.file.storage.delete(old_file))
     rescan(pub)
-    _snapshot(pub, user, f"替换附件：{name}")
+    _snapshot(pub, user, VERSION_NOTES["replace"] % {"name": name})
     return att
 
 
@@ -770,7 +844,12 @@ def mask_finding(user, finding: PrivacyFinding) -> Publication:
     finding.resolved_at = _now()
     finding.waived_by = user if getattr(user, "is_authenticated", False) else None
     finding.save()
-    _snapshot(pub, user, f"遮盖个人信息（{finding.masked}）", public=pub.status == Status.PUBLISHED)
+    _snapshot(
+        pub,
+        user,
+        VERSION_NOTES["mask"] % {"masked": finding.masked},
+        public=pub.status == Status.PUBLISHED,
+    )
     rescan(pub)
     return pub
 

@@ -275,6 +275,7 @@ FIELD_LABELS = {
     "issued_on": gettext_lazy("成文日期"),
     "formed_on": gettext_lazy("形成或者变更日期"),
     "published_at": gettext_lazy("发布日期"),
+    "republished_at": gettext_lazy("重新发布时间"),
     "column": gettext_lazy("栏目"),
     "publisher": gettext_lazy("发布机构"),
     "summary": gettext_lazy("内容概述"),
@@ -358,6 +359,11 @@ def _act_publish(request, pub):
     return _("已发布。")
 
 
+def _act_reopen(request, pub):
+    services.reopen(request.user, pub, request.POST.get("note", ""))
+    return _("已转为草稿，更正后请按审核流程重新发布。")
+
+
 def _act_withdraw(request, pub):
     services.withdraw(request.user, pub, request.POST.get("note", ""))
     return _("已撤回。")
@@ -386,6 +392,7 @@ ACTIONS = {
     "approve": (Action.APPROVE, _act_approve),
     "publish": (Action.APPROVE, _act_publish),
     "withdraw": (Action.APPROVE, _act_withdraw),
+    "reopen": (Action.APPROVE, _act_reopen),
     "validity": (Action.REVIEW, _act_validity),
 }
 

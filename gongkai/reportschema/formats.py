@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from gongkai.rules.i18n import gettext_noop
+
 from .model import (
     Block,
     CellSpec,
@@ -45,73 +47,92 @@ ART20 = "第二十条第（{}）项"
 
 def _proactive_2019() -> tuple[Block, ...]:
     made = (
-        Column("made", "本年新制作数量"),
-        Column("published", "本年新公开数量"),
-        Column("total_public", "对外公开总数量"),
+        Column("made", gettext_noop("本年新制作数量")),
+        Column("published", gettext_noop("本年新公开数量")),
+        Column("total_public", gettext_noop("对外公开总数量")),
     )
     items = (
-        Column("previous", "上一年项目数量"),
-        Column("change", "本年增/减"),
-        Column("decisions", "处理决定数量"),
+        Column("previous", gettext_noop("上一年项目数量")),
+        Column("change", gettext_noop("本年增/减")),
+        Column("decisions", gettext_noop("处理决定数量")),
     )
     return (
         Block(
             ART20.format("一"),
-            (Row("regulations", "规章"), Row("normative_documents", "规范性文件")),
+            (
+                Row("regulations", gettext_noop("规章")),
+                Row("normative_documents", gettext_noop("规范性文件")),
+            ),
             made,
-            "信息内容",
+            gettext_noop("信息内容"),
         ),
         Block(
             ART20.format("五"),
-            (Row("licensing", "行政许可"), Row("other_services", "其他对外管理服务事项")),
+            (
+                Row("licensing", gettext_noop("行政许可")),
+                Row("other_services", gettext_noop("其他对外管理服务事项")),
+            ),
             items,
-            "信息内容",
+            gettext_noop("信息内容"),
         ),
         Block(
             ART20.format("六"),
-            (Row("penalty", "行政处罚"), Row("coercion", "行政强制")),
+            (Row("penalty", gettext_noop("行政处罚")), Row("coercion", gettext_noop("行政强制"))),
             items,
-            "信息内容",
+            gettext_noop("信息内容"),
         ),
-        Block(ART20.format("八"), (Row("fees", "行政事业性收费"),), items[:2], "信息内容"),
+        Block(
+            ART20.format("八"),
+            (Row("fees", gettext_noop("行政事业性收费")),),
+            items[:2],
+            gettext_noop("信息内容"),
+        ),
         Block(
             ART20.format("九"),
-            (Row("procurement", "政府集中采购"),),
-            (Column("projects", "采购项目数量"), Column("amount", "采购总金额")),
-            "信息内容",
+            (Row("procurement", gettext_noop("政府集中采购")),),
+            (
+                Column("projects", gettext_noop("采购项目数量")),
+                Column("amount", gettext_noop("采购总金额")),
+            ),
+            gettext_noop("信息内容"),
         ),
     )
 
 
 def _proactive_2021() -> tuple[Block, ...]:
     docs = (
-        Column("issued", "本年制发件数"),
-        Column("repealed", "本年废止件数"),
-        Column("in_force", "现行有效件数"),
+        Column("issued", gettext_noop("本年制发件数")),
+        Column("repealed", gettext_noop("本年废止件数")),
+        Column("in_force", gettext_noop("现行有效件数")),
     )
-    dec = (Column("decisions", "本年处理决定数量"),)
+    dec = (Column("decisions", gettext_noop("本年处理决定数量")),)
     return (
         Block(
             ART20.format("一"),
             (
-                Row("regulations", "规章"),
+                Row("regulations", gettext_noop("规章")),
                 Row("normative_documents", "行政规范性文件", aliases=("规范性文件",)),
             ),
             docs,
-            "信息内容",
+            gettext_noop("信息内容"),
         ),
-        Block(ART20.format("五"), (Row("licensing", "行政许可"),), dec, "信息内容"),
+        Block(
+            ART20.format("五"),
+            (Row("licensing", gettext_noop("行政许可")),),
+            dec,
+            gettext_noop("信息内容"),
+        ),
         Block(
             ART20.format("六"),
-            (Row("penalty", "行政处罚"), Row("coercion", "行政强制")),
+            (Row("penalty", gettext_noop("行政处罚")), Row("coercion", gettext_noop("行政强制"))),
             dec,
-            "信息内容",
+            gettext_noop("信息内容"),
         ),
         Block(
             ART20.format("八"),
-            (Row("fees", "行政事业性收费"),),
-            (Column("amount_wan_yuan", "本年收费金额（单位：万元）"),),
-            "信息内容",
+            (Row("fees", gettext_noop("行政事业性收费")),),
+            (Column("amount_wan_yuan", gettext_noop("本年收费金额（单位：万元）")),),
+            gettext_noop("信息内容"),
         ),
     )
 
@@ -120,9 +141,9 @@ def _proactive_kind(row: str, col: str) -> tuple[str, str]:
     if col == "change":
         return "signed", ""
     if col == "amount":
-        return "money", "元"
+        return "money", gettext_noop("元")
     if col == "amount_wan_yuan":
-        return "money", "万元"
+        return "money", gettext_noop("万元")
     return "count", ""
 
 
@@ -152,61 +173,67 @@ def _proactive_table(blocks: tuple[Block, ...]) -> Table:
 
 # --- §4 table 三 -------------------------------------------------------------------------
 APPLICANT_COLUMNS = (
-    Column("natural", "自然人"),
-    Column("org_commercial", "商业企业", "法人或其他组织"),
-    Column("org_research", "科研机构", "法人或其他组织"),
-    Column("org_public_welfare", "社会公益组织", "法人或其他组织"),
-    Column("org_legal_service", "法律服务机构", "法人或其他组织"),
-    Column("org_other", "其他", "法人或其他组织"),
-    Column("total", "总计"),
+    Column("natural", gettext_noop("自然人")),
+    Column("org_commercial", gettext_noop("商业企业"), gettext_noop("法人或其他组织")),
+    Column("org_research", gettext_noop("科研机构"), gettext_noop("法人或其他组织")),
+    Column("org_public_welfare", gettext_noop("社会公益组织"), gettext_noop("法人或其他组织")),
+    Column("org_legal_service", gettext_noop("法律服务机构"), gettext_noop("法人或其他组织")),
+    Column("org_other", gettext_noop("其他"), gettext_noop("法人或其他组织")),
+    Column("total", gettext_noop("总计")),
 )
 APPLICANT_TYPES = tuple(c.key for c in APPLICANT_COLUMNS[:-1])
 T3_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-RESULTS = "三、本年度办理结果"
+RESULTS = gettext_noop("三、本年度办理结果")
 
 WITHHELD = (
-    ("state_secret", "1.属于国家秘密"),
-    ("prohibited_by_law", "2.其他法律行政法规禁止公开"),
-    ("security_stability", "3.危及“三安全一稳定”"),
-    ("third_party_rights", "4.保护第三方合法权益"),
-    ("internal_affairs", "5.属于三类内部事务信息"),
-    ("process_information", "6.属于四类过程性信息"),
-    ("enforcement_files", "7.属于行政执法案卷"),
-    ("query_regime", "8.属于行政查询事项"),
+    ("state_secret", gettext_noop("1.属于国家秘密")),
+    ("prohibited_by_law", gettext_noop("2.其他法律行政法规禁止公开")),
+    ("security_stability", gettext_noop("3.危及“三安全一稳定”")),
+    ("third_party_rights", gettext_noop("4.保护第三方合法权益")),
+    ("internal_affairs", gettext_noop("5.属于三类内部事务信息")),
+    ("process_information", gettext_noop("6.属于四类过程性信息")),
+    ("enforcement_files", gettext_noop("7.属于行政执法案卷")),
+    ("query_regime", gettext_noop("8.属于行政查询事项")),
 )
 UNAVAILABLE = (
-    ("not_held", "1.本机关不掌握相关政府信息"),
-    ("needs_creation", "2.没有现成信息需要另行制作"),
-    ("unclear_after_amendment", "3.补正后申请内容仍不明确"),
+    ("not_held", gettext_noop("1.本机关不掌握相关政府信息")),
+    ("needs_creation", gettext_noop("2.没有现成信息需要另行制作")),
+    ("unclear_after_amendment", gettext_noop("3.补正后申请内容仍不明确")),
 )
 NOT_PROCESSED = (
-    ("petition", "1.信访举报投诉类申请"),
-    ("repeated", "2.重复申请"),
-    ("publication", "3.要求提供公开出版物"),
-    ("excessive", "4.无正当理由大量反复申请"),
-    ("confirmation", "5.要求行政机关确认或重新出具已获取信息"),
+    ("petition", gettext_noop("1.信访举报投诉类申请")),
+    ("repeated", gettext_noop("2.重复申请")),
+    ("publication", gettext_noop("3.要求提供公开出版物")),
+    ("excessive", gettext_noop("4.无正当理由大量反复申请")),
+    ("confirmation", gettext_noop("5.要求行政机关确认或重新出具已获取信息")),
 )
 OTHER_2021 = (
-    ("no_amendment", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
-    ("fee_unpaid", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
-    ("other", "3.其他"),
+    (
+        "no_amendment",
+        gettext_noop("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+    ),
+    (
+        "fee_unpaid",
+        gettext_noop("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+    ),
+    ("other", gettext_noop("3.其他")),
 )
 GROUPS = {
-    "withheld": "（三）不予公开",
-    "unavailable": "（四）无法提供",
-    "not_processed": "（五）不予处理",
-    "other": "（六）其他处理",
+    "withheld": gettext_noop("（三）不予公开"),
+    "unavailable": gettext_noop("（四）无法提供"),
+    "not_processed": gettext_noop("（五）不予处理"),
+    "other": gettext_noop("（六）其他处理"),
 }
 
 
 def _application_rows(fmt: str) -> tuple[Row, ...]:
     rows = [
-        Row("new", "一、本年新收政府信息公开申请数量"),
-        Row("carried_over", "二、上年结转政府信息公开申请数量"),
-        Row("disclosed", "（一）予以公开", (RESULTS,)),
+        Row("new", gettext_noop("一、本年新收政府信息公开申请数量")),
+        Row("carried_over", gettext_noop("二、上年结转政府信息公开申请数量")),
+        Row("disclosed", gettext_noop("（一）予以公开"), (RESULTS,)),
         Row(
             "partially_disclosed",
-            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+            gettext_noop("（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
             (RESULTS,),
             aliases=("（二）部分公开（区分处理的，只计这一情况，不计其他情形）",),
         ),
@@ -224,8 +251,8 @@ def _application_rows(fmt: str) -> tuple[Row, ...]:
             rows.append(Row(f"other.{k}", label, (RESULTS, GROUPS["other"])))
     else:
         rows.append(Row("other.other", GROUPS["other"], (RESULTS,)))
-    rows.append(Row("outcomes_total", "（七）总计", (RESULTS,)))
-    rows.append(Row("carried_forward", "四、结转下年度继续办理"))
+    rows.append(Row("outcomes_total", gettext_noop("（七）总计"), (RESULTS,)))
+    rows.append(Row("carried_forward", gettext_noop("四、结转下年度继续办理")))
     return tuple(rows)
 
 
@@ -276,16 +303,16 @@ def _applications_table(fmt: str) -> Table:
 
 # --- §5 table 四 -------------------------------------------------------------------------
 APPEAL_RESULTS = (
-    ("upheld", "结果维持"),
-    ("corrected", "结果纠正"),
-    ("other", "其他结果"),
-    ("pending", "尚未审结"),
-    ("total", "总计"),
+    ("upheld", gettext_noop("结果维持")),
+    ("corrected", gettext_noop("结果纠正")),
+    ("other", gettext_noop("其他结果")),
+    ("pending", gettext_noop("尚未审结")),
+    ("total", gettext_noop("总计")),
 )
 APPEAL_GROUPS = (
-    ("reconsideration", "行政复议"),
-    ("litigation_direct", "行政诉讼·未经复议直接起诉"),
-    ("litigation_after_reconsideration", "行政诉讼·复议后起诉"),
+    ("reconsideration", gettext_noop("行政复议")),
+    ("litigation_direct", gettext_noop("行政诉讼·未经复议直接起诉")),
+    ("litigation_after_reconsideration", gettext_noop("行政诉讼·复议后起诉")),
 )
 
 

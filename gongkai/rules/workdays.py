@@ -50,12 +50,15 @@ from __future__ import annotations
 
 import functools
 import threading
+import warnings as _pywarnings
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import chinese_calendar
+
+from gongkai.rules.i18n import gettext_noop
 
 HOLIDAY = "holiday"
 MAKEUP_WORKDAY = "makeup_workday"
@@ -75,7 +78,28 @@ _HOLIDAY_NAMES_ZH.update(
     }
 )
 
-FALLBACK_MESSAGE = "{year}年无官方放假安排数据，按周一至周五计算，结果为暂定"
+# The official names chinese_calendar knows, as msgids: the calendar page translates them.
+HOLIDAY_NAMES = (
+    gettext_noop("元旦"),
+    gettext_noop("春节"),
+    gettext_noop("清明节"),
+    gettext_noop("劳动节"),
+    gettext_noop("端午节"),
+    gettext_noop("中秋节"),
+    gettext_noop("国庆节"),
+)
+
+# Warnings carry "message" (Chinese, for the CLI and logs) and "msgid" + "params": the Django
+# layer shows gettext(msgid).format(**params) (gongkai.rules.i18n).
+FALLBACK_MESSAGE = gettext_noop("{year}年无官方放假安排数据，按周一至周五计算，结果为暂定")
+NO_MAKEUP_MESSAGE = gettext_noop("{year}年有放假日但没有调休上班日，请核对")
+LONG_RUN_MESSAGE = gettext_noop("{start}起连续上班{days}天（超过6天），请核对调休安排")
+
+
+class CalendarDataMissing(UserWarning):
+    """Raised as a Python warning the first time a calendar needs a year without schedule data,
+    so that even a bare ``add_workdays`` call into such a year never comes back silently (the
+    structured form for callers to show is ``WorkdayCalendar.warnings``)."""
 
 
 @dataclass(frozen=True)
@@ -200,6 +224,10 @@ class WorkdayCalendar:
                 if t is None:
                     t = self._build(year)
                     self._years[year] = t
+                    if not t.has_data:
+                        _pywarnings.warn(
+                            CalendarDataMissing(FALLBACK_MESSAGE.format(year=year)), stacklevel=4
+                        )
         return t
 
     def _build(self, year: int) -> _Year:
@@ -314,6 +342,7 @@ class WorkdayCalendar:
             {
                 "code": "calendar_fallback",
                 "message": FALLBACK_MESSAGE.format(year=y),
+                "msgid": FALLBACK_MESSAGE,
                 "params": {"year": y},
             }
             for y in self.fallback_years(a, b)
@@ -362,6 +391,7 @@ class WorkdayCalendar:
                 {
                     "code": "calendar_fallback",
                     "message": FALLBACK_MESSAGE.format(year=year),
+                    "msgid": FALLBACK_MESSAGE,
                     "params": {"year": year},
                 }
             )
@@ -369,7 +399,8 @@ class WorkdayCalendar:
             checks.append(
                 {
                     "code": "no_makeup_days",
-                    "message": f"{year}年有放假日但没有调休上班日，请核对",
+                    "message": NO_MAKEUP_MESSAGE.format(year=year),
+                    "msgid": NO_MAKEUP_MESSAGE,
                     "params": {"year": year},
                 }
             )
@@ -390,9 +421,10 @@ class WorkdayCalendar:
                     checks.append(
                         {
                             "code": "long_workday_run",
-                            "message": (
-                                f"{run_start.isoformat()}起连续上班{run}天（超过6天），请核对调休安排"
+                            "message": LONG_RUN_MESSAGE.format(
+                                start=run_start.isoformat(), days=run
                             ),
+                            "msgid": LONG_RUN_MESSAGE,
                             "params": {"start": run_start.isoformat(), "days": run},
                         }
                     )

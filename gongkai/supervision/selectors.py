@@ -186,7 +186,7 @@ def current_problems(user, supervisor: Agency, target: Agency, today: date | Non
                 "description": _(
                     "以下%(n)d个栏目未按更新周期更新，请及时更新（《条例》第五十二条）：%(list)s。"
                 )
-                % {"n": len(row.stale), "list": "、".join(parts)},
+                % {"n": len(row.stale), "list": _("、").join(parts)},
                 "evidence_url": drill + "#stale",
             }
         )
@@ -244,11 +244,16 @@ def received_lists(user, agency: Agency) -> QuerySet[ProblemList]:
 
 
 def _with_counts(qs: QuerySet[ProblemList]) -> QuerySet[ProblemList]:
-    return qs.select_related("issuer", "agency").annotate(
-        n_items=Count("items"),
-        n_open=Count("items", filter=Q(items__status=ProblemStatus.OPEN)),
-        n_answered=Count("items", filter=Q(items__status=ProblemStatus.ANSWERED)),
-        n_accepted=Count("items", filter=Q(items__status=ProblemStatus.ACCEPTED)),
+    # An aggregate drops Meta.ordering from the query; order explicitly so pages are stable.
+    return (
+        qs.select_related("issuer", "agency")
+        .annotate(
+            n_items=Count("items"),
+            n_open=Count("items", filter=Q(items__status=ProblemStatus.OPEN)),
+            n_answered=Count("items", filter=Q(items__status=ProblemStatus.ANSWERED)),
+            n_accepted=Count("items", filter=Q(items__status=ProblemStatus.ACCEPTED)),
+        )
+        .order_by("-issued_on", "-pk")
     )
 
 

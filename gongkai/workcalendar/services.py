@@ -60,6 +60,24 @@ def calendar_for(region: str = "") -> workdays.WorkdayCalendar:
         return cal
 
 
+# Shown by commands run before `gongkai migrate` (no override table yet).
+NO_TABLE_MESSAGE = "数据库尚未初始化（请先运行 gongkai migrate），未使用管理员录入的放假调休数据"
+
+
+def calendar_for_command(region: str = "") -> tuple[workdays.WorkdayCalendar, list[dict]]:
+    """The platform calendar for a command line tool, and warnings about it.
+
+    A command such as ``gongkai deadline`` must work on a fresh checkout: without the override
+    table it uses the built-in schedule and says so, instead of failing with a traceback."""
+    from django.db import connection
+
+    if WorkdayOverride._meta.db_table not in connection.introspection.table_names():
+        return workdays.WorkdayCalendar(region=region), [
+            {"code": "overrides_unavailable", "message": NO_TABLE_MESSAGE, "params": {}}
+        ]
+    return calendar_for(region), []
+
+
 def install_provider() -> None:
     workdays.set_default_calendar_provider(calendar_for)
 

@@ -83,3 +83,22 @@ def test_report_command(demo, edu, tmp_path, capsys):
         call_command("report", str(edu.pk), "20x5", "--json")
     with pytest.raises(CommandError):
         call_command("report", str(edu.pk), "2025", "--published")
+
+
+def test_report_command_takes_the_agency_name(demo, edu, capsys):
+    call_command("report", "青山市教育局", "2025", "--json")
+    assert json.loads(capsys.readouterr().out)["agency"]["id"] == edu.pk
+    from gongkai.rules.uscc import make_uscc
+
+    twin = type(edu).objects.create(
+        uscc=make_uscc("1", "1", edu.uscc[2:8], "99999999"),
+        name="青山市教育局（另一个）",
+        short_name="市教育局",
+        level=edu.level,
+        kind=edu.kind,
+        parent=edu.parent,
+    )
+    edu.short_name = "市教育局"
+    edu.save()
+    with pytest.raises(CommandError, match="机关名称不唯一"):
+        call_command("report", twin.short_name, "2025", "--json")

@@ -167,3 +167,36 @@ def test_open_data_api(report, users, client):
     data = client.get(f"/api/reports/{report.agency_id}/2025").json()
     page = json.loads(client.get(f"/reports/{report.agency_id}/2025.json").content)
     assert data["cells"] == page["cells"] and "applications.new.total" in data["cells"]
+
+
+def test_figures_page_prints_the_unit_once(report, as_user):
+    """The 2021 header already says （单位：万元）; the page printed （单位：万元）（万元）."""
+    body = as_user("clerk").get(f"/staff/reports/{report.pk}/figures/").content.decode()
+    assert "本年收费金额（单位：万元）" in body
+    assert "（万元）" not in body and body.count("万元") == body.count("（单位：万元）")
+
+
+def test_demo_2024_report_published_before_the_deadline(demo):
+    """RULES.md E3: a department publishes by 31 January of the following year; the demo's 2024
+    report must look published in time, not on the day the demo was loaded."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gongkai.annualreports import demo as report_demo
+    from gongkai.annualreports.deadlines import status_for
+    from gongkai.annualreports.selectors import (
+        published_version,
+        reports_with_first_publication,
+    )
+
+    edu = demo["青山市:教育局"]
+    report_demo.build(demo)
+    v = published_version(edu.pk, 2024)
+    assert v is not None and v.number == 1
+    day = timezone.localdate(v.published_at)
+    assert dt.date(2025, 1, 1) <= day <= dt.date(2025, 1, 31)
+    assert v.snapshot["published_at"].startswith(day.isoformat())
+    report = reports_with_first_publication([edu.pk], 2024).get()
+    row = status_for(edu, 2024, report, dt.date(2025, 6, 1))
+    assert row["level"] == "ok" and row["published_on"] == day

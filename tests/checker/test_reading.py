@@ -261,3 +261,46 @@ def test_breakdown_and_percentage_findings(parts, off, pct_off):
     codes = [f.code for f in rep.findings]
     assert ("SUM-MISMATCH" in codes) == (off != 0)
     assert ("PERCENT-MISMATCH" in codes) == (pct_off != 0)
+
+
+# --- blank cells in scraped text (held-out real reports, docs/checker.md) ---------------------
+def _t33_row(v):
+    from gongkai.checker.tables import _t33
+
+    return _t33(v)
+
+
+def test_one_cell_per_line_keeps_blank_cells_in_place():
+    # <td>&nbsp;</td> scraped one cell per line: the nbsp line is a blank cell, not a gap
+    run = "821\n35\n\xa0\n\xa0\n2\n1\n859\n".replace("\xa0", " ")
+    best = candidates(run, ["count"] * 7, _t33_row)[0][1]
+    assert best == (821, 35, None, None, 2, 1, 859)
+    # a blank 总计 stays blank, the row is not split into seven digits
+    run = "258\n12\n \n \n1\n1\n \n"
+    assert candidates(run, ["count"] * 7, _t33_row)[0][1] == (258, 12, None, None, 1, 1, None)
+
+
+def test_flattened_nbsp_of_blank_cells_is_read_as_blank():
+    # tags removed with no separator: 821|35|&nbsp;|&nbsp;|2|1|859 → "82135  21859"
+    best = candidates("82135  21859", ["count"] * 7, _t33_row)[0][1]
+    assert best == (821, 35, None, None, 2, 1, 859)
+    # trailing blanks before the next label: 3 | | | | | |
+    assert candidates("3      ", ["count"] * 7, _t33_row)[0][1] == (3,) + (None,) * 6
+    # a space that is not a blank cell still reads as before
+    assert candidates("230 000023", ["count"] * 7, _t33_row)[0][1] == (23, 0, 0, 0, 0, 0, 23)
+
+
+def test_blank_data_cells_count_as_zero_in_the_row_total():
+    from gongkai.checker.tables import _t33
+
+    assert _t33((3, None, None, None, None, None, 3)) is True
+    assert _t33((3, None, None, None, None, None, 4)) is False
+    assert _t33((3, 1, None, None, None, None, None)) is None  # blank 总计: not given
+
+
+def test_procurement_count_and_amount_glued_with_unit():
+    # 2019 table 二 flattened: 政府集中采购 | 6 | 251000元 → "6251000元"
+    from gongkai.checker.tables import _procurement_check
+
+    best = candidates("6251000元", ["count", "money"], _procurement_check)[0][1]
+    assert best == (6, 251000)

@@ -88,7 +88,7 @@ def _fake_localdate(d):
 @pytest.fixture(autouse=True)
 def _no_letters(request):
     """DOCX+PDF rendering takes ~0.3 s per letter: off unless a test asks for ``letters_on``."""
-    if "letters_on" in request.fixturenames:
+    if "letters_on" in request.fixturenames or "letters_after_commit" in request.fixturenames:
         yield
         return
     from gongkai.inforequests import services
@@ -98,7 +98,17 @@ def _no_letters(request):
 
 
 @pytest.fixture
-def letters_on():
+def letters_after_commit():
+    """Letters generated as in production: rendered after the action's commit."""
+    return True
+
+
+@pytest.fixture
+def letters_on(monkeypatch):
+    """Letters generated, and rendered at once (see request_fixtures.letters_render_at_once)."""
+    from gongkai.inforequests import letters
+
+    monkeypatch.setattr(letters, "after_commit", lambda fn: fn())
     return True
 
 

@@ -73,6 +73,7 @@ def test_replied_cases_get_nothing(assigned, users):
         "due_soon": 0,
         "overdue": 0,
         "refreshed": 0,
+        "rate_limits_purged": 0,
     }
     assert mail.outbox == []
 

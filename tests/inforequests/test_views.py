@@ -324,3 +324,23 @@ def test_table3_figures_link_to_their_cases(make_case, as_user, users):
     assert f"/staff/requests/{b.pk}/" in got and f"/staff/requests/{a.pk}/" not in got
     got = c.get(url, {"year": 2025, "row": "withheld"}).content.decode()  # group row
     assert f"/staff/requests/{a.pk}/" in got
+
+
+@pytest.mark.django_db
+def test_timeline_shows_amendment_items_and_outcome_not_payload_dicts(make_case, users, as_user):
+    """payload.items in a template fell back to dict.items(): "dict_items([...])" on every event
+    without an "items" key. Only a 补正 shows its items; a reply shows its outcome and basis."""
+    from gongkai.inforequests import services
+
+    req = make_case(day="2025-06-03")
+    services.assign(req, users["clerk"], users["clerk"])
+    services.request_amendment(req, users["clerk"], on=date(2025, 6, 6), items="请写明文件名称")
+    services.record_amendment(req, users["clerk"], on=date(2025, 6, 9), note="已补正")
+    services.reply(req, users["clerk"], on=date(2025, 6, 20), outcome="withheld.state_secret",
+                   reasons="涉及国家秘密")  # fmt: skip
+    body = as_user("clerk").get(reverse("inforequests:detail", args=[req.pk])).content.decode()
+    assert "dict_items" not in body
+    assert body.count("请写明文件名称") >= 1
+    assert "补正事项：请写明文件名称" in body
+    assert "办理结果：不予公开：属于国家秘密" in body
+    assert "《政府信息公开条例》第十四条、第三十六条第（三）项" in body

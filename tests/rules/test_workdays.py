@@ -272,3 +272,19 @@ def test_year_summary_flags_long_runs_next_to_holidays():
     assert checks[0]["params"] == {"start": "2027-01-02", "days": 7}
     # one make-up day less: a 6-day run is allowed
     assert WorkdayCalendar(rows[:2]).year_summary(2027)["checks"] == []
+
+
+def test_a_bare_call_into_a_year_without_data_warns():
+    """add_workdays returns a plain date; the first use of a year without data raises a Python
+    warning so that a call into 2027 never comes back silently."""
+    import warnings
+
+    from gongkai.rules.workdays import CalendarDataMissing, WorkdayCalendar
+
+    cal = WorkdayCalendar()
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        assert cal.add_workdays(date(2025, 1, 24), 20) == date(2025, 2, 27)
+    assert not [w for w in seen if issubclass(w.category, CalendarDataMissing)]
+    with pytest.warns(CalendarDataMissing, match="2027年无官方放假安排数据"):
+        assert cal.add_workdays(date(2026, 12, 20), 20) == date(2027, 1, 15)

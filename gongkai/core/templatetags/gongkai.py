@@ -20,3 +20,15 @@ def person(user):
     if not user:
         return "—"
     return (user.get_full_name() or user.get_username() or "—").strip()
+
+
+@register.filter
+def localized(notice):
+    """A warning or check from the pure rules in the request's language (``gongkai.core.i18n``).
+
+    ``gongkai/rules`` returns ``{"code", "message", "params"}`` with the message in Chinese; where
+    it also gives ``"msgid"`` (a ``gettext_noop`` string with ``{name}`` fields) the text is
+    translated and filled, otherwise the message itself is looked up as a msgid."""
+    from gongkai.core.i18n import localize
+
+    return localize(notice)

@@ -161,5 +161,17 @@ def _agency(s: str) -> Agency:
     if a is None:
         a = Agency.objects.filter(uscc=s.upper()).first()
     if a is None:
-        raise CommandError(f"找不到机关：{s}（请使用机关编号或统一社会信用代码）")
+        # By name: the full name, else a unique short name (two agencies may share one).
+        by_name = list(Agency.objects.filter(name=s)[:2]) or list(
+            Agency.objects.filter(short_name=s)[:2]
+        )
+        if len(by_name) > 1:
+            raise CommandError(
+                f"机关名称不唯一：{s}（请使用机关编号或统一社会信用代码："
+                + "、".join(f"{x.pk} {x.name}" for x in by_name)
+                + "）"
+            )
+        a = by_name[0] if by_name else None
+    if a is None:
+        raise CommandError(f"找不到机关：{s}（请使用机关编号、统一社会信用代码或机关全称）")
     return a

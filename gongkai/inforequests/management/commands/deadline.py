@@ -28,12 +28,12 @@ class Command(BaseCommand):
         parser.add_argument("--region", default="", help="行政区划代码（民族自治地方）")
 
     def handle(self, *args, received, event, as_of, region, **opts):
-        from gongkai.workcalendar.services import calendar_for
+        from gongkai.workcalendar.services import calendar_for_command
 
+        calendar, notes = calendar_for_command(region)
         try:
-            out = deadlines.compute_from_cli_args(
-                received, event, as_of, calendar=calendar_for(region)
-            )
+            out = deadlines.compute_from_cli_args(received, event, as_of, calendar=calendar)
         except deadlines.ClockError as e:
             raise CommandError(e.message) from None
+        out["warnings"] = notes + out["warnings"]
         self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))

@@ -1,20 +1,25 @@
-"""Write the letters that are missing (e.g. a rendering failed and was logged).
+"""Write the letters that are missing, pending or failed (e.g. a render failed after an action).
 
-gongkai letters            # generate missing letters for every event that needs one
+gongkai letters            # render them now
 gongkai letters --check    # only count them
 """
 
 from django.core.management.base import BaseCommand
 
-from gongkai.inforequests.letters import EVENT_LETTERS, LetterError, generate_for_event
-from gongkai.inforequests.models import InfoRequestEvent
+from gongkai.inforequests.letters import (
+    EVENT_LETTERS,
+    LetterError,
+    generate_for_event,
+    render_pending,
+)
+from gongkai.inforequests.models import InfoRequestEvent, Letter, LetterStatus
 
 
 class Command(BaseCommand):
-    help = "Generate missing notices and replies (DOCX + PDF) for application events."
+    help = "Generate missing, pending or failed notices and replies (DOCX + PDF)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--check", action="store_true", help="only count missing letters")
+        parser.add_argument("--check", action="store_true", help="only count them")
 
     def handle(self, check=False, **opts):
         missing = (
@@ -22,9 +27,10 @@ class Command(BaseCommand):
             .select_related("request__agency")
             .order_by("pk")
         )
-        n = missing.count()
+        unrendered = Letter.objects.exclude(status=LetterStatus.READY).order_by("pk")
+        n, u = missing.count(), unrendered.count()
         if check:
-            self.stdout.write(f"缺少文书的办理记录：{n}")
+            self.stdout.write(f"缺少文书的办理记录：{n}；未生成或生成失败的文书：{u}")
             return
         made = failed = 0
         for event in missing.iterator(chunk_size=100):
@@ -33,4 +39,11 @@ class Command(BaseCommand):
             except LetterError as e:
                 failed += 1
                 self.stderr.write(f"办理记录 {event.pk}：{e}")
+        for pk in list(unrendered.values_list("pk", flat=True)):
+            try:
+                render_pending(pk)
+                made += 1
+            except LetterError as e:
+                failed += 1
+                self.stderr.write(f"文书 {pk}：{e}")
         self.stdout.write(f"已生成文书 {made} 份，失败 {failed} 份")

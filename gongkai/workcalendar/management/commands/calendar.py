@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from gongkai.workcalendar.services import calendar_for
+from gongkai.workcalendar.services import calendar_for_command
 
 KIND_ZH = {"holiday": "放假", "makeup_workday": "调休上班"}
 SOURCE_ZH = {"override": "管理员录入", "chinese_calendar": "chinesecalendar 数据包"}
@@ -18,9 +18,10 @@ class Command(BaseCommand):
     def handle(self, year, region, json: bool = False, **opts):
         if not 1900 <= year <= 2200:
             raise CommandError("年份应在1900至2200之间")
-        cal = calendar_for(region)
+        cal, notes = calendar_for_command(region)
         days = cal.holidays_and_makeups(year)
         summary = cal.year_summary(year)
+        summary["checks"] = notes + summary["checks"]
         if json:
             import json as _json
 
