@@ -248,3 +248,73 @@ def dashboard_widget(user, agency) -> dict | None:
         "url": reverse("publications:index"),
         "link_label": _("进入主动公开"),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Portal search: the agency filter
+# ---------------------------------------------------------------------------------------------
+
+# Governments at these levels head a group of the filter; departments and townships are listed
+# in the group of their nearest such government.
+_GROUP_LEVELS = ("province", "city", "county")
+
+
+def search_agency_groups(selected=None) -> list[dict]:
+    """The agency filter of the portal search, as option groups in the order of the agency tree.
+
+    Only agencies with public documents are listed, with their ancestors (the filter covers an
+    agency's subordinates, so a city government with nothing of its own but documents below it
+    is a useful choice); ``count`` is the number of public documents of the agency and its
+    subordinates. One group per province/city/county government: the government, its
+    departments and townships, each labelled by the chain of governments above it
+    (示例省政府 › 青山市政府 › 松林县政府). ``selected`` (an agency the page was opened with)
+    is listed even without documents, so the filter never hides a choice in force.
+
+    Returns ``[{"label": str, "options": [{"agency": Agency, "count": int}, …]}, …]``.
+    """
+    from gongkai.agencies.models import Agency, Kind
+
+    own = dict(
+        public_publications()
+        .filter(agency__is_active=True)
+        .values_list("agency_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    paths = dict(Agency.objects.filter(pk__in=own).values_list("pk", "path"))
+    counts: dict[int, int] = {}
+    for pk, path in paths.items():
+        for anc in path.strip("/").split("/"):
+            counts[int(anc)] = counts.get(int(anc), 0) + own[pk]
+    wanted = set(counts)
+    if selected is not None:
+        wanted.update(int(p) for p in selected.path.strip("/").split("/") if p)
+    agencies = {a.pk: a for a in Agency.objects.filter(pk__in=wanted, is_active=True)}
+
+    children: dict = {}
+    for a in agencies.values():
+        parent = a.parent_id if a.parent_id in agencies else None
+        children.setdefault(parent, []).append(a)
+
+    def heads_group(a) -> bool:
+        return a.kind == Kind.GOVERNMENT and a.level in _GROUP_LEVELS
+
+    # Siblings: an agency's own departments before the subordinate governments, then in the
+    # order they were set up (pk), which is how the administrations list them.
+    def order(a):
+        return (heads_group(a), a.pk)
+
+    groups: list[dict] = []
+
+    def walk(a, group, chain):
+        if heads_group(a) or group is None:
+            chain = [*chain, a.display_name]
+            group = {"label": " › ".join(chain), "options": []}
+            groups.append(group)
+        group["options"].append({"agency": a, "count": counts.get(a.pk, 0)})
+        for child in sorted(children.get(a.pk, []), key=order):
+            walk(child, group, chain)
+
+    for root in sorted(children.get(None, []), key=order):
+        walk(root, None, [])
+    return groups
