@@ -363,14 +363,47 @@ _BASE_C = re.compile(NUM + r"\s*(?:条|件|项|个|人次|次)\s*[。，,:：]?\
 _TOTAL_NEAR = re.compile(r"(?:共|总计|合计|累计)[^。；;\d]{0,20}?" + NUM + r"\s*" + UNIT)
 
 
+# application figures a percentage may be taken of (RULES/GLOSSARY: 收到 = received, 答复/办结 =
+# answered, i.e. the outcomes of the year)
+_RECEIVED = re.compile(
+    r"(?:受理|收到|接收|接到|新收|申请总量|申请总数)[^。；;\d%]{0,14}?" + NUM + r"\s*(?:件|条|个)"
+)
+_ANSWERED = re.compile(
+    r"(?:答复|办结|办理完毕|已办理|处理完毕)[^。；;\d%]{0,14}?" + NUM + r"\s*(?:件|条|个)"
+)
+
+
 @dataclass
 class Percent:
     count: int | Decimal
     percent: Decimal
-    base: int | Decimal | None
+    base: int | Decimal | None  # the nearest stated total (共/总计 …, "N条…中") before it
     at: int
     text: str
     approx: bool
+    # every base the percentage might be of, best first: (label, value); the stated total,
+    # the paragraph's received/answered application figures, then its other figures
+    bases: list = field(default_factory=list)
+
+
+def percent_tolerance(p: Percent) -> Decimal:
+    """Rounding tolerance of a stated percentage (33.9 % → ±0.1, 34 % → ±0.55)."""
+    exp = p.percent.as_tuple().exponent
+    places = -exp if exp < 0 else 0
+    tol = Decimal("0.5") / (10**places) + Decimal("0.05")
+    return tol * 2 if p.approx else tol
+
+
+def percent_fits(p: Percent, base) -> bool:
+    """The percentage is count/base rounded, or cut off (534/1913 = 27.9 % printed 27 %)."""
+    if not base:
+        return False
+    actual = Decimal(p.count) * 100 / Decimal(base)
+    if abs(actual - p.percent) <= percent_tolerance(p):
+        return True
+    exp = p.percent.as_tuple().exponent
+    step = Decimal(1).scaleb(exp) if exp < 0 else Decimal(1)
+    return p.percent <= actual < p.percent + step
 
 
 def percentages(text: str) -> list[Percent]:
@@ -383,7 +416,6 @@ def percentages(text: str) -> list[Percent]:
         # base: the nearest 共/总计 figure (or "N条…中") before it in the same paragraph
         para_start = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 600)
         base = None
-        others = []
         near = sorted(
             [
                 t
@@ -396,16 +428,23 @@ def percentages(text: str) -> list[Percent]:
             v = num(t.group(1), t.group(2))
             if v is not None and v >= count:
                 base = v
-        for t in re.finditer(NUM, text[para_start : m.start()]):
+        bases: list[tuple[str, int | Decimal]] = []
+        if base is not None:
+            bases.append(("所述总数", base))
+        for label, rx in (("收到申请数", _RECEIVED), ("答复申请数", _ANSWERED)):
+            for t in rx.finditer(text, para_start, m.start()):
+                v = num(t.group(1), t.group(2))
+                if v is not None and v >= count:
+                    bases.append((label, v))
+        for t in re.finditer(
+            NUM + r"(?![\d.零〇一二两三四五六七八九十百千]|\s*[年月日%])",
+            text[para_start : m.start()],
+        ):
             v = num(t.group(1), t.group(2))
             if v is not None and v >= count:
-                others.append(v)
-        tol = Decimal("0.5") if "." not in m.group(5) else Decimal("0.06")
-        if any(abs(Decimal(count) * 100 / Decimal(o) - pct) <= tol * 2 for o in others if o):
-            base = None  # some stated figure explains the percentage: nothing to report
-        a, b = sentence_at(text, m.start())
+                bases.append(("本段所列数字", v))  # dates and percentages are no base
         out.append(
-            Percent(count, pct, base, m.start(), text[m.start() : m.end()], bool(m.group(4)))
+            Percent(count, pct, base, m.start(), text[m.start() : m.end()], bool(m.group(4)), bases)
         )
     return out
 
