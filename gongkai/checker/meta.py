@@ -84,16 +84,73 @@ def parse_date(s: str) -> date | None:
 _TITLE_LINE = re.compile(r"(年度报告|年报|工作报告|情况报告|的函|要点|落实情况|总结)")
 
 
+_Y = r"(?:(?:19|20)\d{2}|[二〇零一两三四五六七八九]{4})"
+# the report's own title inside the text: "[年份]机关名[年份]年度政府信息公开工作年度报告",
+# possibly broken over two lines after the agency or before 政府信息公开
+_TITLE_IN_TEXT = re.compile(
+    r"(?P<y1>" + _Y + r"\s*年度?)?\s*(?P<agency>[\u4e00-\u9fff()（）]{2,40}?)\s*"
+    r"(?P<y2>"
+    + _Y
+    + r"\s*年度?)?\s*(?P<rest>(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:报告|年报))"
+)
+# site chrome and lead-in words glued in front of the agency in flattened pages
+_TITLE_LEAD = re.compile(
+    r".*(?:当前位置|您的位置|所在位置|位置|首页|主页|政务公开|信息公开|政府信息|公开年报|年度报告|"
+    r"年报|工作报告|正文|详情|内容|现将|现予|公布|发布|印发|编制|关于)"
+)
+_NO_AGENCY = re.compile(r"^(?:" + _Y + r"\s*年度?\s*)?(?:政府|政务)?信息公开")
+
+
+def title_agency(s: str) -> str:
+    """The agency part of a title-like string, '' when it has none."""
+    m = _TITLE_IN_TEXT.search(s)
+    if not m or not (m.group("y1") or m.group("y2")):
+        return ""
+    name = _TITLE_LEAD.sub("", m.group("agency"))
+    if len(name) < 2 or _BAD_PLACE.match(name) or not _AGENCY_END.search(name):
+        return ""
+    return name
+
+
+def title_in_text(body: str, window: int = 800) -> str:
+    """Fallback for pages without <title> or a 标题 field (flattened text): the first
+    "…政府信息公开工作年度报告" near the start of the text that names an agency and a year,
+    with site chrome (当前位置 … >) and line breaks inside it removed."""
+    head = body[:window]
+    for m in _TITLE_IN_TEXT.finditer(head):
+        if not (m.group("y1") or m.group("y2")):
+            continue
+        name = title_agency(m.group(0))
+        if not name:
+            continue
+        y1 = re.sub(r"\s+", "", m.group("y1") or "")
+        y2 = re.sub(r"\s+", "", m.group("y2") or "")
+        return f"{y1}{name}{y2}{m.group('rest')}"
+    return ""
+
+
 def find_title(fields: dict, body: str, meta: dict) -> str:
     if fields.get("标题"):
         return fields["标题"]
     if meta.get("title") and re.search(r"(报告|年报|函)", meta["title"]):
         return re.split(r"[_|-]{1,2}\s*\S*(?:网|政府)\S*$", meta["title"])[0].strip()
-    for line in body.strip().splitlines()[:15]:
+    lines = body.strip().splitlines()[:15]
+    for i, line in enumerate(lines):
         s = line.strip()
         if ">" in s or "当前位置" in s or "位置:" in s:
             continue  # breadcrumb
         if 6 <= len(s) <= 80 and _TITLE_LINE.search(s) and "根据" not in s[:4]:
+            if _NO_AGENCY.match(s):
+                # title over two lines: "某某县人民政府办公室" / "2019年政府信息公开工作年度报告"
+                # or "2019年某某县人民政府" / "政府信息公开工作年度报告"
+                prev = next((x.strip() for x in reversed(lines[:i]) if x.strip()), "")
+                joined = prev + s
+                if prev and len(prev) <= 40 and title_agency(joined):
+                    return joined
+                # a column name (政府信息公开年报) above the real title
+                found = title_in_text(body)
+                if found:
+                    return found
             return s
         # a long first paragraph may begin with the title (pingtan page.txt bodies)
         m = re.match(
@@ -101,7 +158,7 @@ def find_title(fields: dict, body: str, meta: dict) -> str:
         )
         if m:
             return m.group(1)
-    return ""
+    return title_in_text(body)
 
 
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")

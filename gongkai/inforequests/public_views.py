@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from gongkai.agencies.models import Agency
 from gongkai.agencies.permissions import Action, can
+from gongkai.core.i18n import localize
 from gongkai.rules import deadlines
 
 from . import public_services as ps
@@ -428,7 +429,7 @@ def deadline_calculator(request):
                 result = state.to_dict()
                 result["words"] = clock_words(state)
             except deadlines.ClockError as e:
-                error = e.message
+                error = localize(e.as_notice())
     return render(
         request,
         "inforequests/deadline_calculator.html",

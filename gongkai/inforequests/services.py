@@ -55,6 +55,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongkai.agencies.permissions import Action, can
+from gongkai.core.i18n import localize
 from gongkai.rules import deadlines
 from gongkai.rules.uscc import InvalidUSCC, validate_uscc
 
@@ -342,7 +343,8 @@ def recompute(req: InfoRequest, save: bool = True, events=None):
     try:
         state = compute_state(req, events)
     except deadlines.ClockError as e:
-        raise ValidationError(e.message, code=e.code) from None
+        # In the request's language (the Chinese message where no msgid is known).
+        raise ValidationError(localize(e.as_notice()), code=e.code) from None
     received = [e for e in events if e.kind == EventKind.RECEIVED]
     assigned = [e for e in events if e.kind == EventKind.ASSIGNED]
     replied = [e for e in events if e.kind == EventKind.REPLIED]

@@ -17,7 +17,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.models import Agency
@@ -458,12 +458,7 @@ class PublicationVersion(models.Model):
     def display_note(self) -> str:
         """The change note in the request's language when the system wrote it (VERSION_NOTES);
         a note typed by staff (a correction's explanation) is shown as written."""
-        note = self.change_note
-        for msgid, pattern in _VERSION_NOTE_PATTERNS:
-            m = pattern.fullmatch(note)
-            if m:
-                return gettext(msgid) % m.groupdict()
-        return note
+        return display_system_note(self.change_note)
 
 
 # Change notes the system writes on a version (Chinese in the database; msgids for display).
@@ -474,21 +469,63 @@ VERSION_NOTES = {
     "withdraw": gettext_noop("撤回：%(reason)s"),
     "replace": gettext_noop("替换附件：%(name)s"),
     "mask": gettext_noop("遮盖个人信息（%(masked)s）"),
+    # 有效性 changes (services.change_validity); the most specific first, the patterns are
+    # tried in this order. %(validity)s is the Chinese label of Validity, translated on display.
+    "validity_on_note": gettext_noop("有效性变更为“%(validity)s”（%(changed_on)s）：%(note)s"),
+    "validity_note": gettext_noop("有效性变更为“%(validity)s”：%(note)s"),
+    "validity_on": gettext_noop("有效性变更为“%(validity)s”（%(changed_on)s）"),
+    "validity": gettext_noop("有效性变更为“%(validity)s”"),
 }
+# The same notes as shown in the history, with their own context: as a note "发布" reads
+# "Published" and "修改草稿" "Draft edited", not the buttons' "Publish" and "Edit draft".
+VERSION_NOTE_DISPLAY = {
+    "create": pgettext_lazy("version note", "创建草稿"),
+    "edit": pgettext_lazy("version note", "修改草稿"),
+    "publish": pgettext_lazy("version note", "发布"),
+    "withdraw": pgettext_lazy("version note", "撤回：%(reason)s"),
+    "replace": pgettext_lazy("version note", "替换附件：%(name)s"),
+    "mask": pgettext_lazy("version note", "遮盖个人信息（%(masked)s）"),
+    "validity_on_note": pgettext_lazy(
+        "version note", "有效性变更为“%(validity)s”（%(changed_on)s）：%(note)s"
+    ),
+    "validity_note": pgettext_lazy("version note", "有效性变更为“%(validity)s”：%(note)s"),
+    "validity_on": pgettext_lazy("version note", "有效性变更为“%(validity)s”（%(changed_on)s）"),
+    "validity": pgettext_lazy("version note", "有效性变更为“%(validity)s”"),
+}
+# Parts of a note that are labels (Chinese msgids) rather than text typed by staff.
+_NOTE_LABEL_PARTS = {"validity"}
 _VERSION_NOTE_PATTERNS = [
     (
-        msgid,
+        key,
         re.compile(
             "".join(
-                f"(?P<{part[2:-2]}>.*)" if part.startswith("%(") else re.escape(part)
+                (
+                    f"(?P<{part[2:-2]}>[^“”（）：]*)"
+                    if part[2:-2] in _NOTE_LABEL_PARTS
+                    else f"(?P<{part[2:-2]}>.*?)"
+                )
+                if part.startswith("%(")
+                else re.escape(part)
                 for part in re.split(r"(%\(\w+\)s)", msgid)
                 if part
             ),
             re.S,
         ),
     )
-    for msgid in VERSION_NOTES.values()
+    for key, msgid in VERSION_NOTES.items()
 ]
+
+
+def display_system_note(note: str) -> str:
+    """A note the system wrote (VERSION_NOTES) in the request's language; others as written."""
+    for key, pattern in _VERSION_NOTE_PATTERNS:
+        m = pattern.fullmatch(note or "")
+        if m:
+            parts = {
+                k: gettext(v) if k in _NOTE_LABEL_PARTS else v for k, v in m.groupdict().items()
+            }
+            return str(VERSION_NOTE_DISPLAY[key]) % parts
+    return note
 
 
 class ChangeKind(models.TextChoices):
@@ -576,6 +613,12 @@ class ReviewRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publication_id} {self.step} {self.decision}"
+
+    @property
+    def display_note(self) -> str:
+        """The note in the request's language where the system wrote it (a 有效性 change);
+        reviewers' own words are shown as written."""
+        return display_system_note(self.note)
 
 
 class FindingState(models.TextChoices):

@@ -115,18 +115,20 @@ def _table2_rows(agency_ids, year: int, by_agency: bool):
         qs = qs.filter(agency_id__in=list(agency_ids))
     ended = [Validity.REPEALED, Validity.EXPIRED]
     group = ("agency_id", "kind") if by_agency else ("kind",)
+    # The year a document was 制发 is the year of its 成文日期 (issued_on), whenever it was
+    # published: one issued on 20 Dec and published on 5 Jan (lawful, Art. 26's 20 working
+    # days) is issued in December's year. Records without a 成文日期 fall back to the
+    # publication date. in_force uses the same date, so that T2-2 (现行有效(N) = 现行有效(N−1)
+    # + 制发(N) − 废止(N)) holds for the platform's own figures.
+    issued_by_end = Q(issued_on__lte=last) | Q(issued_on__isnull=True, published_at__lt=end)
     return (
         qs.order_by()
         .values(*group)
         .annotate(
             issued=Count(
                 "id",
-                filter=Q(
-                    published_at__gte=start,
-                    published_at__lt=end,
-                    issued_on__gte=first,
-                    issued_on__lte=last,
-                ),
+                filter=Q(issued_on__gte=first, issued_on__lte=last)
+                | Q(issued_on__isnull=True, published_at__gte=start, published_at__lt=end),
             ),
             repealed=Count(
                 "id",
@@ -138,7 +140,7 @@ def _table2_rows(agency_ids, year: int, by_agency: bool):
             ),
             in_force=Count(
                 "id",
-                filter=Q(published_at__lt=end)
+                filter=issued_by_end
                 & (Q(validity=Validity.IN_FORCE) | Q(validity_changed_on__gt=last)),
             ),
         )
@@ -152,10 +154,15 @@ def _empty_table2() -> dict[str, int]:
 def table2_counts(agency_ids: Iterable[int], year: int) -> dict[str, int]:
     """``proactive.{regulations,normative_documents}.{issued,repealed,in_force}`` for ``year``.
 
-    issued   = published in the year with issued_on (成文日期) in the year;
+    issued   = 成文日期 (issued_on) in the year, whenever the record was published (a document
+               issued in December and published in January counts in December's year); no
+               issued_on: published in the year;
     repealed = validity changed to repealed or expired during the year;
-    in_force = published by 31 Dec and in force on 31 Dec (not yet repealed/expired then).
-    Only published records count (drafts and withdrawn ones were never in force publicly).
+    in_force = issued by 31 Dec (same date as `issued`) and in force on 31 Dec (not yet
+               repealed/expired then), so that 现行有效(N) = 现行有效(N−1) + 制发(N) − 废止(N).
+    Only records published now count (drafts and withdrawn ones were never public). A report
+    built before a late-published document appeared does not have it; the next year's T2-2
+    warning then shows the difference, which the head acknowledges with the reason.
     One aggregation query.
     """
     out = _empty_table2()

@@ -16,6 +16,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongkai.agencies.models import Agency
 from gongkai.rules import privacy, workdays
@@ -611,6 +612,14 @@ def correct_publication(
     return pub
 
 
+# The Chinese labels of Validity (its choices are lazily translated into the request language).
+_VALIDITY_MSGIDS = {
+    Validity.IN_FORCE: gettext_noop("现行有效"),
+    Validity.EXPIRED: gettext_noop("失效"),
+    Validity.REPEALED: gettext_noop("废止"),
+}
+
+
 @transaction.atomic
 def change_validity(
     user,
@@ -632,10 +641,16 @@ def change_validity(
     pub.validity_changed_on = changed_on if validity != Validity.IN_FORCE else None
     pub.superseded_by = superseded_by if validity != Validity.IN_FORCE else None
     pub.save()
-    label = Validity(validity).label
-    text = f"有效性变更为“{label}”" + (f"（{changed_on:%Y-%m-%d}）" if changed_on else "")
-    if note.strip():
-        text += f"：{note.strip()}"
+    # The note is stored in Chinese whatever the user's language (display_system_note
+    # translates it): the label is the Chinese msgid of the choice.
+    parts = {"validity": _VALIDITY_MSGIDS[validity], "note": note.strip()}
+    key = "validity"
+    if changed_on:
+        key += "_on"
+        parts["changed_on"] = f"{changed_on:%Y-%m-%d}"
+    if parts["note"]:
+        key += "_note"
+    text = VERSION_NOTES[key] % parts
     _record(pub, user, ReviewStep.VALIDITY, note=text)
     _snapshot(pub, user, text, public=pub.status == Status.PUBLISHED)
     return pub

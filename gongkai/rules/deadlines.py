@@ -42,6 +42,13 @@ Events dated after ``as_of`` are ignored: the state is what was known on ``as_of
 (events before receipt, an answer without a consultation, an amendment received without a request,
 an extension over the maximum, unknown kinds) raises ``ClockError`` with a Chinese message.
 
+Warnings are ``{"code", "message", "msgid", "params"}`` and a ``ClockError`` carries the same
+(``as_notice()``): ``message`` is the Chinese text (the CLI and the API are specified in Chinese),
+``msgid`` the ``gettext_noop`` template with ``{name}`` fields. In ``params`` dates are ISO strings
+(the message writes them 2025年2月10日) and keys ending in ``_label`` hold msgids; the Django layer
+(``gongkai.core.i18n.localize``) translates the template and those labels and writes the dates in
+the request's language.
+
 ``compute_from_cli_args(received, events, as_of)`` parses strings such as
 ``amendment_requested:2025-06-06`` or ``extension_granted:2025-09-05:20`` and returns
 ``ClockState.to_dict()`` (JSON-ready) for the ``gongkai deadline`` command and the API.
@@ -117,10 +124,27 @@ _TZ = ZoneInfo("Asia/Shanghai")
 class ClockError(ValueError):
     """Impossible or contradictory clock events. ``str(e)`` is a Chinese message for the user."""
 
-    def __init__(self, message: str, code: str = "clock_error"):
+    def __init__(self, message: str, code: str = "clock_error", msgid=None, params=None):
         super().__init__(message)
         self.code = code
         self.message = message
+        self.msgid = msgid
+        self.params = params or {}
+
+    @classmethod
+    def of(cls, code: str, msgid: str, **params) -> ClockError:
+        """The error of ``msgid`` (a ``gettext_noop`` template) filled with ``params``."""
+        n = _notice(code, msgid, **params)
+        return cls(n["message"], code, msgid, n["params"])
+
+    def as_notice(self) -> dict:
+        """The error in the shape of a warning, for ``gongkai.core.i18n.localize``."""
+        return {
+            "code": self.code,
+            "message": self.message,
+            "msgid": self.msgid,
+            "params": dict(self.params),
+        }
 
 
 @dataclass(frozen=True)
@@ -188,14 +212,20 @@ class ClockEvent:
         names = {f.name for f in dataclasses.fields(cls)}
         unknown = set(data) - names
         if unknown:
-            raise ClockError(f"计时事件含有无法识别的字段：{', '.join(sorted(unknown))}")
+            raise ClockError.of(
+                "clock_error",
+                gettext_noop("计时事件含有无法识别的字段：{fields}"),
+                fields=", ".join(sorted(unknown)),
+            )
         for k in ("on", "due_on", "respond_by", "delivered_on"):
             if isinstance(data.get(k), str):
                 data[k] = _parse_date(data[k], k)
         try:
             return cls(**data)
         except TypeError as e:
-            raise ClockError(f"计时事件不完整：{e}") from None
+            raise ClockError.of(
+                "clock_error", gettext_noop("计时事件不完整：{detail}"), detail=str(e)
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -277,11 +307,22 @@ def _iso(d):
     return d.isoformat() if d else None
 
 
-def _parse_date(s: str, what: str = "日期") -> date:
+_DATE_LABEL = gettext_noop("日期")
+_RECEIVED_LABEL = gettext_noop("收到申请之日")
+_AS_OF_LABEL = gettext_noop("计算日期")
+
+
+def _parse_date(s: str, what: str = _DATE_LABEL) -> date:
+    """``what``: a field name (``due_on``) or one of the labels above (a msgid)."""
     try:
         return date.fromisoformat(s.strip())
     except (ValueError, AttributeError):
-        raise ClockError(f"无法识别的日期“{s}”（{what}），请使用 YYYY-MM-DD 格式") from None
+        raise ClockError.of(
+            "bad_date",
+            gettext_noop("无法识别的日期“{value}”（{what_label}），请使用 YYYY-MM-DD 格式"),
+            value=s,
+            what_label=what,
+        ) from None
 
 
 _EVENT_DATE_FIELDS = ("on", "due_on", "respond_by", "delivered_on")
@@ -295,9 +336,25 @@ def _normalise_dates(e: ClockEvent) -> ClockEvent:
         if v is None and name != "on":
             continue
         if isinstance(v, str):
-            changes[name] = _parse_date(v, f"{KIND_LABELS[e.kind]}的{name}")
+            try:
+                changes[name] = date.fromisoformat(v.strip())
+            except ValueError:
+                raise ClockError.of(
+                    "bad_date",
+                    gettext_noop(
+                        "无法识别的{kind_label}日期“{value}”（{field}），请使用 YYYY-MM-DD 格式"
+                    ),
+                    kind_label=KIND_LABELS[e.kind],
+                    value=v,
+                    field=name,
+                ) from None
         elif isinstance(v, datetime) or not isinstance(v, date):
-            raise ClockError(f"{KIND_LABELS[e.kind]}的日期（{name}）不正确", "bad_date")
+            raise ClockError.of(
+                "bad_date",
+                gettext_noop("{kind_label}的日期（{field}）不正确"),
+                kind_label=KIND_LABELS[e.kind],
+                field=name,
+            )
     return dataclasses.replace(e, **changes) if changes else e
 
 
@@ -307,6 +364,18 @@ def _today() -> date:
 
 def _fmt(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _notice(code: str, msgid: str, **params) -> dict:
+    """A warning: ``message`` in Chinese, ``msgid`` + ``params`` for translation (dates ISO)."""
+    shown = {k: _fmt(v) if isinstance(v, date) else v for k, v in params.items()}
+    stored = {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
+    return {"code": code, "message": msgid.format(**shown), "msgid": msgid, "params": stored}
+
+
+# The Regulation's article on the extension limit, by era (a ``_label`` param).
+_ART_EXTENSION = gettext_noop("条例第三十三条")
+_ART_EXTENSION_LEGACY = gettext_noop("2007年条例第二十四条")
 
 
 class _Pause:
@@ -409,12 +478,12 @@ def compute_clock(
 ) -> ClockState:
     """Derive the clock state of one application (see the module docstring)."""
     if isinstance(received_on, str):
-        received_on = _parse_date(received_on, "收到申请之日")
+        received_on = _parse_date(received_on, _RECEIVED_LABEL)
     if isinstance(received_on, datetime) or not isinstance(received_on, date):
-        raise ClockError("收到申请之日必须是日期")
+        raise ClockError.of("bad_date", gettext_noop("收到申请之日必须是日期"))
     as_of = _today() if as_of is None else as_of
     if isinstance(as_of, str):
-        as_of = _parse_date(as_of, "计算日期")
+        as_of = _parse_date(as_of, _AS_OF_LABEL)
     cal = calendar or wd.default_calendar()
     conv = conventions or DEFAULT_CONVENTIONS
     legacy = received_on < conv.legacy_before
@@ -424,15 +493,19 @@ def compute_clock(
         if isinstance(e, dict):
             e = ClockEvent.from_dict(e)
         if not isinstance(e, ClockEvent):
-            raise ClockError("计时事件格式不正确")
+            raise ClockError.of("clock_error", gettext_noop("计时事件格式不正确"))
         if e.kind not in _KIND_ORDER:
-            raise ClockError(f"未知的计时事件类型“{e.kind}”", "unknown_event")
+            raise ClockError.of(
+                "unknown_event", gettext_noop("未知的计时事件类型“{kind}”"), kind=e.kind
+            )
         e = _normalise_dates(e)
         if e.on < received_on:
-            raise ClockError(
-                f"{KIND_LABELS[e.kind]}日期（{e.on.isoformat()}）早于收到申请之日"
-                f"（{received_on.isoformat()}）",
+            raise ClockError.of(
                 "event_before_receipt",
+                gettext_noop("{kind_label}日期（{on}）早于收到申请之日（{received_on}）"),
+                kind_label=KIND_LABELS[e.kind],
+                on=e.on,
+                received_on=received_on,
             )
         evs.append((e.on, _KIND_ORDER[e.kind], i, e))
     evs.sort(key=lambda x: x[:3])
@@ -442,8 +515,8 @@ def compute_clock(
         "《政府信息公开条例》（2007年）第二十四条" if legacy else "《政府信息公开条例》第三十三条"
     ]
 
-    def warn(code, message, **params):
-        warnings.append({"code": code, "message": message, "params": params})
+    def warn(code, msgid, **params):
+        warnings.append(_notice(code, msgid, **params))
 
     def add_basis(b):
         if b not in basis:
@@ -463,54 +536,69 @@ def compute_clock(
         if replied_on is not None:
             warn(
                 "event_after_reply",
-                f"{_fmt(on)}的{KIND_LABELS[k]}登记在答复之后，未计入期限",
+                gettext_noop("{on}的{kind_label}登记在答复之后，未计入期限"),
                 kind=k,
-                on=on.isoformat(),
+                kind_label=KIND_LABELS[k],
+                on=on,
             )
             continue
         if amendment_wait is not None and k not in (AMENDMENT_RECEIVED, REPLIED):
-            raise ClockError(
-                f"等待申请人补正期间（{_fmt(amendment_wait[0])}起）不能登记{KIND_LABELS[k]}",
+            raise ClockError.of(
                 "event_while_awaiting_amendment",
+                gettext_noop("等待申请人补正期间（{since}起）不能登记{kind_label}"),
+                since=amendment_wait[0],
+                kind_label=KIND_LABELS[k],
             )
 
         if k == AMENDMENT_REQUESTED:
             add_basis("《政府信息公开条例》第三十条")
             if any(p.end is None for p in clk.pauses):
-                raise ClockError("征求意见或等待缴费期间不能要求补正", "amendment_during_pause")
+                raise ClockError.of(
+                    "amendment_during_pause", gettext_noop("征求意见或等待缴费期间不能要求补正")
+                )
             limit = cal.add_workdays(clk.start, conv.amendment_request_workdays)
             if on > limit:
-                msg = (
-                    f"补正通知（{_fmt(on)}）晚于收到申请后{conv.amendment_request_workdays}个"
-                    f"工作日（{_fmt(limit)}），不符合条例第三十条"
+                args = (
+                    "amendment_request_late",
+                    gettext_noop(
+                        "补正通知（{on}）晚于收到申请后{workdays}个工作日（{limit}），"
+                        "不符合条例第三十条"
+                    ),
                 )
+                params = {"on": on, "workdays": conv.amendment_request_workdays, "limit": limit}
                 if conv.refuse_late_amendment_request:
-                    raise ClockError(msg, "amendment_request_late")
-                warn("amendment_request_late", msg, limit=limit.isoformat())
+                    raise ClockError.of(*args, **params)
+                warn(*args, **params)
             if amendment_cycles:
                 warn(
                     "amendment_repeated",
-                    "再次要求补正：条例第三十条要求一次性告知需要补正的事项，"
-                    "仅在补正后内容仍不明确时适用",
+                    gettext_noop(
+                        "再次要求补正：条例第三十条要求一次性告知需要补正的事项，"
+                        "仅在补正后内容仍不明确时适用"
+                    ),
                 )
             respond_by = e.respond_by or cal.add_workdays(on, conv.amendment_response_workdays)
             if respond_by < on:
-                raise ClockError("补正期限早于补正通知日期", "bad_respond_by")
+                raise ClockError.of("bad_respond_by", gettext_noop("补正期限早于补正通知日期"))
             amendment_wait = (on, respond_by)
 
         elif k == AMENDMENT_RECEIVED:
             if amendment_wait is None:
-                raise ClockError(
-                    f"登记了收到补正（{_fmt(on)}），但此前没有补正通知；"
-                    "补正通知的日期不能晚于收到补正的日期",
+                raise ClockError.of(
                     "amendment_without_request",
+                    gettext_noop(
+                        "登记了收到补正（{on}），但此前没有补正通知；"
+                        "补正通知的日期不能晚于收到补正的日期"
+                    ),
+                    on=on,
                 )
             req, respond_by = amendment_wait
             if on > respond_by:
                 warn(
                     "amendment_late",
-                    f"补正材料（{_fmt(on)}）晚于补正期限（{_fmt(respond_by)}）收到",
-                    respond_by=respond_by.isoformat(),
+                    gettext_noop("补正材料（{on}）晚于补正期限（{respond_by}）收到"),
+                    on=on,
+                    respond_by=respond_by,
                 )
             history.extend(_closed_spans(clk, cal, as_of))
             history.append(
@@ -519,7 +607,7 @@ def compute_clock(
             if clk.ext:
                 warn(
                     "extension_discarded",
-                    "收到补正后答复期限重新计算，此前的延期不再适用",
+                    gettext_noop("收到补正后答复期限重新计算，此前的延期不再适用"),
                 )
             amendment_wait = None
             amendment_cycles += 1
@@ -528,35 +616,48 @@ def compute_clock(
         elif k == EXTENSION_GRANTED:
             n = e.workdays
             if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-                raise ClockError("延期的工作日数必须是正整数", "bad_extension")
+                raise ClockError.of("bad_extension", gettext_noop("延期的工作日数必须是正整数"))
             if clk.ext + n > clk.ext_max:
-                raise ClockError(
-                    f"延长答复期限合计不得超过{clk.ext_max}个工作日（已延长{clk.ext}个，"
-                    f"本次{n}个）"
-                    + ("（2007年条例第二十四条）" if legacy else "（条例第三十三条）"),
+                raise ClockError.of(
                     "extension_too_long",
+                    gettext_noop(
+                        "延长答复期限合计不得超过{max}个工作日（已延长{granted}个，"
+                        "本次{workdays}个）（{article_label}）"
+                    ),
+                    max=clk.ext_max,
+                    granted=clk.ext,
+                    workdays=n,
+                    article_label=_ART_EXTENSION_LEGACY if legacy else _ART_EXTENSION,
                 )
             due_now = clk.current_due()
             if on > due_now:
-                msg = f"延期（{_fmt(on)}）晚于答复期限（{_fmt(due_now)}），应在期限届满前批准并告知申请人"
+                args = (
+                    "extension_late",
+                    gettext_noop(
+                        "延期（{on}）晚于答复期限（{due_on}），应在期限届满前批准并告知申请人"
+                    ),
+                )
                 if conv.refuse_late_extension:
-                    raise ClockError(msg, "extension_late")
-                warn("extension_late", msg, due_on=due_now.isoformat())
+                    raise ClockError.of(*args, on=on, due_on=due_now)
+                warn(*args, on=on, due_on=due_now)
             clk.ext += n
 
         elif k == CONSULTATION_STARTED:
             add_basis("《政府信息公开条例》第三十二条、第三十四条")
             recv = e.delivered_on or on
             if recv < on:
-                raise ClockError("征求意见函的送达日期早于发出日期", "bad_delivered_on")
+                raise ClockError.of(
+                    "bad_delivered_on", gettext_noop("征求意见函的送达日期早于发出日期")
+                )
             limit = cal.add_workdays(recv, conv.consultation_reply_workdays)
             start = on if conv.consultation_pause_from == "sent" else recv
             due_now = clk.current_due()
             if on > due_now:
                 warn(
                     "consultation_after_due",
-                    f"征求意见（{_fmt(on)}）晚于答复期限（{_fmt(due_now)}），不能中止已届满的期限",
-                    due_on=due_now.isoformat(),
+                    gettext_noop("征求意见（{on}）晚于答复期限（{due_on}），不能中止已届满的期限"),
+                    on=on,
+                    due_on=due_now,
                 )
             clk.pauses.append(_Pause("consultation", start, limit, e.ref))
 
@@ -565,19 +666,32 @@ def compute_clock(
             if e.ref:
                 open_ = [p for p in open_ if p.ref == e.ref]
             if not open_:
-                raise ClockError(
-                    f"登记了收到意见（{_fmt(on)}），但没有进行中的征求意见"
-                    + (f"（编号“{e.ref}”）" if e.ref else ""),
+                if e.ref:
+                    raise ClockError.of(
+                        "answer_without_consultation",
+                        gettext_noop(
+                            "登记了收到意见（{on}），但没有进行中的征求意见（编号“{ref}”）"
+                        ),
+                        on=on,
+                        ref=e.ref,
+                    )
+                raise ClockError.of(
                     "answer_without_consultation",
+                    gettext_noop("登记了收到意见（{on}），但没有进行中的征求意见"),
+                    on=on,
                 )
             p = open_[0]
             p.answered_on = on
             if on > p.limit:
                 warn(
                     "consultation_answer_late",
-                    f"意见于{_fmt(on)}收到，已超过{conv.consultation_reply_workdays}个工作日的答复期限"
-                    f"（{_fmt(p.limit)}），计时已于期限届满时恢复",
-                    limit=p.limit.isoformat(),
+                    gettext_noop(
+                        "意见于{on}收到，已超过{workdays}个工作日的答复期限（{limit}），"
+                        "计时已于期限届满时恢复"
+                    ),
+                    on=on,
+                    workdays=conv.consultation_reply_workdays,
+                    limit=p.limit,
                 )
                 p.end = p.limit
             else:
@@ -586,16 +700,21 @@ def compute_clock(
         elif k == FEE_NOTICE_SENT:
             add_basis("《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）")
             if any(p.kind == "fee" and p.end is None for p in clk.pauses):
-                raise ClockError("上一份收费通知尚未缴费，不能再发收费通知", "fee_notice_open")
+                raise ClockError.of(
+                    "fee_notice_open", gettext_noop("上一份收费通知尚未缴费，不能再发收费通知")
+                )
             recv = e.delivered_on or on
             if recv < on:
-                raise ClockError("收费通知的送达日期早于发出日期", "bad_delivered_on")
+                raise ClockError.of(
+                    "bad_delivered_on", gettext_noop("收费通知的送达日期早于发出日期")
+                )
             due_now = clk.current_due()
             if on > due_now:
                 warn(
                     "fee_notice_late",
-                    f"收费通知（{_fmt(on)}）应在答复期限（{_fmt(due_now)}）内发出",
-                    due_on=due_now.isoformat(),
+                    gettext_noop("收费通知（{on}）应在答复期限（{due_on}）内发出"),
+                    on=on,
+                    due_on=due_now,
                 )
             limit = cal.add_workdays(recv, conv.fee_payment_workdays)
             clk.pauses.append(_Pause("fee", on, limit))
@@ -603,15 +722,18 @@ def compute_clock(
         elif k == FEE_PAID:
             open_ = [p for p in clk.pauses if p.kind == "fee" and p.end is None]
             if not open_:
-                raise ClockError(
-                    f"登记了缴费（{_fmt(on)}），但没有待缴费的收费通知", "payment_without_notice"
+                raise ClockError.of(
+                    "payment_without_notice",
+                    gettext_noop("登记了缴费（{on}），但没有待缴费的收费通知"),
+                    on=on,
                 )
             p = open_[0]
             if on > p.limit:
                 warn(
                     "fee_paid_late",
-                    f"缴费（{_fmt(on)}）晚于缴费期限（{_fmt(p.limit)}）",
-                    limit=p.limit.isoformat(),
+                    gettext_noop("缴费（{on}）晚于缴费期限（{limit}）"),
+                    on=on,
+                    limit=p.limit,
                 )
             p.end = on
             p.answered_on = on
@@ -619,14 +741,20 @@ def compute_clock(
         elif k == CUSTOM_DUE_DATE:
             add_basis("《政府信息公开条例》第三十五条")
             if e.due_on is None or isinstance(e.due_on, datetime) or not isinstance(e.due_on, date):
-                raise ClockError("另行确定答复期限须给出答复日期", "bad_custom_due")
+                raise ClockError.of(
+                    "bad_custom_due", gettext_noop("另行确定答复期限须给出答复日期")
+                )
             if e.due_on < on:
-                raise ClockError("另行确定的答复日期早于确定之日", "bad_custom_due")
+                raise ClockError.of(
+                    "bad_custom_due", gettext_noop("另行确定的答复日期早于确定之日")
+                )
             statutory = clk.due()
             if e.due_on < statutory:
                 warn(
                     "custom_due_before_statutory",
-                    f"另行确定的答复日期（{_fmt(e.due_on)}）早于法定期限（{_fmt(statutory)}）",
+                    gettext_noop("另行确定的答复日期（{custom_due_on}）早于法定期限（{due_on}）"),
+                    custom_due_on=e.due_on,
+                    due_on=statutory,
                 )
             clk.custom_due = e.due_on
 
@@ -703,9 +831,14 @@ def compute_clock(
         if due_on and p.start >= due_on and custom is None:
             warn(
                 "pause_after_due",
-                f"{_fmt(p.start)}开始的{'征求意见' if p.kind == 'consultation' else '收费通知'}"
-                f"不早于答复期限届满日（{_fmt(due_on)}），未中止计时",
-                start=p.start.isoformat(),
+                gettext_noop(
+                    "{start}开始的{kind_label}不早于答复期限届满日（{due_on}），未中止计时"
+                ),
+                start=p.start,
+                kind_label=KIND_LABELS[
+                    CONSULTATION_STARTED if p.kind == "consultation" else FEE_NOTICE_SENT
+                ],
+                due_on=due_on,
             )
 
     ext_deadline = None
@@ -818,11 +951,18 @@ def parse_event(text: str) -> ClockEvent:
     """
     parts = [p.strip() for p in str(text).split(":")]
     if len(parts) < 2 or not parts[0]:
-        raise ClockError(f"无法识别的计时事件“{text}”，格式为 类型:YYYY-MM-DD[:附加值]")
+        raise ClockError.of(
+            "clock_error",
+            gettext_noop("无法识别的计时事件“{text}”，格式为 类型:YYYY-MM-DD[:附加值]"),
+            text=str(text),
+        )
     kind = parts[0]
     if kind not in _KIND_ORDER:
-        raise ClockError(
-            f"未知的计时事件类型“{kind}”，可用：{'、'.join(EVENT_KINDS)}", "unknown_event"
+        raise ClockError.of(
+            "unknown_event",
+            gettext_noop("未知的计时事件类型“{kind}”，可用：{kinds}"),
+            kind=kind,
+            kinds="、".join(EVENT_KINDS),
         )
     kw: dict = {"kind": kind, "on": _parse_date(parts[1], kind)}
     for extra in parts[2:]:
@@ -832,22 +972,40 @@ def parse_event(text: str) -> ClockEvent:
             name = _EXTRA_FIELD.get(kind)
             value = extra
             if name is None:
-                raise ClockError(f"{kind} 不需要附加值“{extra}”")
+                raise ClockError.of(
+                    "clock_error",
+                    gettext_noop("{kind} 不需要附加值“{extra}”"),
+                    kind=kind,
+                    extra=extra,
+                )
         if name in _INT_FIELDS:
             try:
                 kw[name] = int(value)
             except ValueError:
-                raise ClockError(f"“{value}”不是整数（{name}）") from None
+                raise ClockError.of(
+                    "clock_error",
+                    gettext_noop("“{value}”不是整数（{field}）"),
+                    value=value,
+                    field=name,
+                ) from None
         elif name in _DATE_FIELDS:
             kw[name] = _parse_date(value, name)
         elif name == "ref":
             kw[name] = value
         else:
-            raise ClockError(f"计时事件含有无法识别的字段“{name}”")
+            raise ClockError.of(
+                "clock_error", gettext_noop("计时事件含有无法识别的字段“{field}”"), field=name
+            )
     if kind == EXTENSION_GRANTED and "workdays" not in kw:
-        raise ClockError("延期事件须写明工作日数，例如 extension_granted:2025-09-05:20")
+        raise ClockError.of(
+            "clock_error",
+            gettext_noop("延期事件须写明工作日数，例如 extension_granted:2025-09-05:20"),
+        )
     if kind == CUSTOM_DUE_DATE and "due_on" not in kw:
-        raise ClockError("另行确定答复期限须写明日期，例如 custom_due_date:2025-06-01:2025-08-29")
+        raise ClockError.of(
+            "clock_error",
+            gettext_noop("另行确定答复期限须写明日期，例如 custom_due_date:2025-06-01:2025-08-29"),
+        )
     if kind == CONSULTATION_STARTED and "ref" not in kw:
         kw.setdefault("ref", "")
     return ClockEvent(**kw)
@@ -864,8 +1022,8 @@ def compute_from_cli_args(
 
     Raises ``ClockError`` (Chinese message) on bad input.
     """
-    received_on = _parse_date(received, "收到申请之日")
+    received_on = _parse_date(received, _RECEIVED_LABEL)
     parsed = [parse_event(t) for t in events or ()]
-    as_of_d = _parse_date(as_of, "计算日期") if as_of else None
+    as_of_d = _parse_date(as_of, _AS_OF_LABEL) if as_of else None
     state = compute_clock(received_on, parsed, as_of_d, calendar, conventions)
     return state.to_dict()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency
-from gongkai.agencies.permissions import Action, agencies_for, can
+from gongkai.agencies.permissions import Action, agencies_for, can, supervised_subtree
 
 from . import sources
 from .models import Category, ListStatus, Problem, ProblemEvent, ProblemList, ProblemStatus
@@ -39,10 +39,7 @@ class DashboardRow:
 def supervised_scope(user, agency: Agency, level: str | None = None) -> QuerySet[Agency]:
     """Agencies of ``agency``'s subtree that ``user`` supervises (the agency itself included:
     the 公开办 also oversees its own government's work)."""
-    qs = agencies_for(user, Action.SUPERVISE).filter(path__startswith=agency.path, is_active=True)
-    if level:
-        qs = qs.filter(level=level)
-    return qs
+    return supervised_subtree(user, agency, level)
 
 
 def dashboard_rows(

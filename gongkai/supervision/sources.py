@@ -19,7 +19,7 @@ from django.db.models import Count, Q
 class ReportState:
     """Annual-report state of one agency for one year (RULES.md E3)."""
 
-    key: str  # not_started | draft | published | late
+    key: str  # not_started | draft | published (any version public) | late (statutory date passed)
     text: str
     due: date | None = None
     report_id: int | None = None
@@ -138,7 +138,9 @@ def report_states(agencies: list, year: int, today: date) -> dict[int, ReportSta
             key = "late"
         elif report is None:
             key = "not_started"
-        elif getattr(report, "status", "") == "published":
+        elif row.get("published_on"):
+            # first publication of any version: a report reopened for correction stays
+            # public in its earlier version (Art. 49 is met), so it is not "draft" again
             key = "published"
         else:
             key = "draft"

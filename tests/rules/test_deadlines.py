@@ -1,6 +1,7 @@
 """Tests for gongkai.rules.deadlines: worked examples, errors, and a day-by-day oracle."""
 
 import json
+import re
 from bisect import bisect_right
 from datetime import date, timedelta
 
@@ -534,7 +535,10 @@ def test_arbitrary_events_give_a_state_or_a_clock_error(events, as_of, junk):
         s = compute_clock(D("2025-06-02"), events, as_of, CAL)
     except ClockError as e:
         assert any("\u4e00" <= ch <= "\u9fff" for ch in str(e))
+        assert _chinese(e.as_notice()) == e.message
         return
+    for w in s.warnings:
+        assert _chinese(w) == w["message"], w
     assert s.workdays_used >= 0 and s.workdays_left >= 0
     assert s.paused == (s.pause_reason is not None)
     # no due date exactly while a 补正 is outstanding
@@ -543,3 +547,40 @@ def test_arbitrary_events_give_a_state_or_a_clock_error(events, as_of, junk):
     if s.due_on:
         assert s.due_on > s.start_on
     json.dumps(s.to_dict(), ensure_ascii=False)
+
+
+def _chinese(notice):
+    """A notice's msgid filled the way the message was: ISO dates as 2025年6月2日."""
+    assert notice["msgid"], notice
+    params = {
+        k: (lambda d: f"{d.year}年{d.month}月{d.day}日")(date.fromisoformat(v))
+        if isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v)
+        else v
+        for k, v in notice["params"].items()
+    }
+    return notice["msgid"].format(**params)
+
+
+def test_warnings_and_errors_carry_a_msgid_and_their_fields():
+    s = compute_clock(
+        D("2025-06-03"),
+        [ClockEvent("extension_granted", D("2025-07-10"), workdays=10)],
+        D("2025-07-15"),
+        CAL,
+    )
+    (w,) = s.warnings
+    assert w["code"] == "extension_late"
+    assert w["msgid"] == "延期（{on}）晚于答复期限（{due_on}），应在期限届满前批准并告知申请人"
+    assert w["params"] == {"on": "2025-07-10", "due_on": "2025-07-01"}
+    assert (
+        w["message"]
+        == "延期（2025年7月10日）晚于答复期限（2025年7月1日），应在期限届满前批准并告知申请人"
+    )
+    with pytest.raises(ClockError) as exc:
+        compute_clock(D("2025-06-03"), [ClockEvent("fee_paid", D("2025-06-10"))], None, CAL)
+    assert exc.value.code == "payment_without_notice"
+    assert exc.value.params == {"on": "2025-06-10"}
+    assert str(exc.value) == "登记了缴费（2025年6月10日），但没有待缴费的收费通知"
+    with pytest.raises(ClockError) as exc:
+        compute_from_cli_args("2025-06-03", ["extension_granted:2025-06-10:x"])
+    assert exc.value.message == "“x”不是整数（workdays）"

@@ -20,26 +20,38 @@ def test_normalise_keeps_length_for_cjk_so_highlights_align():
 
 @settings(max_examples=200)
 @given(st.lists(RUN, min_size=1, max_size=4), st.data())
-def test_every_substring_is_a_bigram_phrase_or_a_prefix(runs, data):
+def test_every_substring_has_all_its_tokens_in_the_index(runs, data):
     doc = "，".join(runs)
-    g = text.grams(doc)
+    toks = set(text.index_tokens(doc).split())
     run = data.draw(st.sampled_from(runs))
     i = data.draw(st.integers(0, len(run) - 1))
     j = data.draw(st.integers(i + 1, len(run)))
     sub = run[i:j]
-    if len(sub) == 1:
-        assert any(t.startswith(sub) for t in g)
-    else:
-        phrase = text.word_bigrams(sub)
-        assert any(g[k : k + len(phrase)] == phrase for k in range(len(g)))
+    assert set(text.word_tokens([sub])) <= toks
+    # Tokens are exactly the characters and the pairs inside runs: for PostgreSQL as given,
+    # for SQLite once FTS5's tokenizer has split them at punctuation (as runs() does).
+    want = {c for r in runs for c in r} | {r[k : k + 2] for r in runs for k in range(len(r) - 1)}
+    assert toks == want
+    fts5 = {t for tok in text.fts5_tokens(doc).split() for t in text.runs(tok)}
+    assert fts5 == want
 
 
 @given(st.lists(RUN, min_size=2, max_size=4))
-def test_bigram_phrases_never_cross_punctuation(runs):
-    g = text.grams("、".join(runs))
+def test_pairs_never_cross_punctuation(runs):
+    toks = set(text.index_tokens("、".join(runs)).split())
+    fts5 = {t for tok in text.fts5_tokens("、".join(runs)).split() for t in text.runs(tok)}
     joined = runs[0][-1] + runs[1][0]
     if not any(joined in r for r in runs):
-        assert joined not in g
+        assert joined not in toks and joined not in fts5
+
+
+def test_index_tokens_are_normalised_and_words_confirmed_only_when_longer_than_two():
+    assert set(text.index_tokens("資訊ＡＢ").split()) == {"资", "资讯", "讯", "讯a", "a", "ab", "b"}
+    assert set(text.fts5_tokens("資訊ＡＢ").split()) == set(text.index_tokens("資訊ＡＢ").split())
+    assert text.normalise("政府信息") == "政府信息" and text.normalised_or_none("政府信息") is None
+    assert text.normalised_or_none("資訊") == "资讯"
+    assert text.word_tokens(["政府信息", "公", "信息"]) == ["政府", "府信", "信息", "公"]
+    assert text.confirm_words(["政府信息", "公", "信息"]) == ["政府信息"]
 
 
 def test_query_words_are_substrings_of_the_query():

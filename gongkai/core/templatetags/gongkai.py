@@ -24,17 +24,11 @@ def person(user):
 
 @register.filter
 def localized(notice):
-    """A warning or check from the pure rules in the request's language.
+    """A warning or check from the pure rules in the request's language (``gongkai.core.i18n``).
 
     ``gongkai/rules`` returns ``{"code", "message", "params"}`` with the message in Chinese; where
     it also gives ``"msgid"`` (a ``gettext_noop`` string with ``{name}`` fields) the text is
-    translated and filled here, otherwise the message itself is looked up as a msgid."""
-    from django.utils.translation import gettext
+    translated and filled, otherwise the message itself is looked up as a msgid."""
+    from gongkai.core.i18n import localize
 
-    msgid = notice.get("msgid")
-    if msgid:
-        try:
-            return gettext(msgid).format(**(notice.get("params") or {}))
-        except (KeyError, IndexError, ValueError):
-            pass
-    return gettext(notice.get("message") or "")
+    return localize(notice)

@@ -9,7 +9,9 @@ A msgid missing there stays untranslated and Django shows the Chinese, never an 
     gongkai translations --check  # list msgids with no English yet
 
 In en.json a plural msgid (``{% blocktranslate count %}``, ``ngettext``) maps to a list
-``[singular, plural]``; a plain string is used for both forms.
+``[singular, plural]``; a plain string is used for both forms. A msgid with a context
+(``pgettext``) is looked up as ``"context\u0004msgid"`` (gettext's own key), so the same Chinese
+can read differently in English (the button "发布" is "Publish", the version note "Published").
 """
 
 import contextlib
@@ -86,14 +88,15 @@ class Command(BaseCommand):
                         }
                 else:
                     # A plural msgid maps to [singular, plural] (a plain string serves both).
-                    english = en_map.get(entry.msgid)
+                    key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+                    english = en_map.get(key)
                     if isinstance(english, list):
                         english = [e for e in english if e] or None
                     if not english:
                         entry.msgstr = ""
                         if entry.msgid_plural:
                             entry.msgstr_plural = {0: "", 1: ""}
-                        missing.append(entry.msgid)
+                        missing.append(key)
                     elif entry.msgid_plural:
                         forms = english if isinstance(english, list) else [english]
                         entry.msgstr_plural = {0: forms[0], 1: forms[-1]}
