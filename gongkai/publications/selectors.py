@@ -18,7 +18,15 @@ from django.utils.translation import gettext as _
 from gongkai.agencies.permissions import Action, agencies_for, can
 from gongkai.rules import workdays
 
-from .models import Column, DisclosureMode, Publication, PublicationKind, Status, Validity
+from .models import (
+    Column,
+    DisclosureMode,
+    Publication,
+    PublicationChange,
+    PublicationKind,
+    Status,
+    Validity,
+)
 
 PUBLIC_MODES = (DisclosureMode.PROACTIVE, DisclosureMode.REDACTED)
 PRE_PUBLICATION = (Status.DRAFT, Status.SUBMITTED, Status.REVIEWED, Status.APPROVED)
@@ -215,10 +223,55 @@ def late_unpublished(agency_ids, today: date | None = None):
 
 
 def late_published(agency_ids, year: int | None = None):
-    """Published after their due date (the stored ``is_late`` flag)."""
+    """First published after their due date (the stored ``is_late`` flag), in ``year``.
+
+    A late publication stays one when the record is later withdrawn or reopened for correction
+    (``published_at`` and ``formed_on`` are locked, so the flag is history): any status counts.
+    Late corrections and republications are :func:`late_published_changes`.
+    """
     qs = Publication.objects.filter(
-        agency_id__in=list(agency_ids), status=Status.PUBLISHED, is_late=True
+        agency_id__in=list(agency_ids), published_at__isnull=False, is_late=True
     ).select_related("agency", "column")
+    if year:
+        qs = qs.filter(published_at__year=year)
+    return qs.order_by("-published_at")
+
+
+# Changes (corrections, republications after withdrawal): each has its own Art. 26 clock from
+# ``changed_on`` (PublicationChange). Open ones are those of a reopened record not yet
+# republished; a correction is published at once.
+
+
+def _change_clock_base(agency_ids) -> QuerySet[PublicationChange]:
+    return PublicationChange.objects.filter(
+        publication__agency_id__in=list(agency_ids),
+        published_at__isnull=True,
+        publication__status__in=PRE_PUBLICATION,
+        publication__disclosure_mode__in=PUBLIC_MODES,
+    ).select_related("publication__agency", "publication__column")
+
+
+def changes_due_soon(agency_ids, today: date | None = None, within_workdays: int = 5):
+    """Changes not yet published, due within ``within_workdays`` working days."""
+    today = today or timezone.localdate()
+    horizon = workdays.add_workdays(today, within_workdays)
+    return (
+        _change_clock_base(agency_ids)
+        .filter(due_on__gte=today, due_on__lte=horizon)
+        .order_by("due_on", "id")
+    )
+
+
+def changes_late_unpublished(agency_ids, today: date | None = None):
+    today = today or timezone.localdate()
+    return _change_clock_base(agency_ids).filter(due_on__lt=today).order_by("due_on", "id")
+
+
+def late_published_changes(agency_ids, year: int | None = None):
+    """Corrected versions published after the change's due date (stored ``is_late``)."""
+    qs = PublicationChange.objects.filter(
+        publication__agency_id__in=list(agency_ids), published_at__isnull=False, is_late=True
+    ).select_related("publication__agency", "publication__column")
     if year:
         qs = qs.filter(published_at__year=year)
     return qs.order_by("-published_at")
@@ -242,7 +295,7 @@ def dashboard_widget(user, agency) -> dict | None:
     own = Publication.objects.filter(agency=agency)
     waiting = own.filter(status=Status.SUBMITTED).count()
     to_approve = own.filter(status=Status.REVIEWED).count()
-    late = late_unpublished([agency.pk]).count()
+    late = late_unpublished([agency.pk]).count() + changes_late_unpublished([agency.pk]).count()
     text = _("待审核 %(w)d 件，待批准 %(a)d 件，逾期未公开 %(l)d 件") % {
         "w": waiting,
         "a": to_approve,
