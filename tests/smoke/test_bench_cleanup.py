@@ -22,6 +22,7 @@ def _run(tmp_path, *args):
     return r
 
 
+@pytest.mark.sqlite_only  # the benchmarks pick their own database; once is enough
 @pytest.mark.parametrize(
     "args",
     [
