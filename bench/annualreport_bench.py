@@ -1,10 +1,11 @@
 """Annual report benchmark: a synthetic province, every agency's report and every roll-up,
 timed against one bare GROUP BY over the same tables in the same run.
 
-    python bench/annualreport_bench.py [--applications 1000000] [--year 2025]
+    python bench/annualreport_bench.py [--applications 1000000] [--year 2025] [--keep]
     python -m tests.pgcluster -- python bench/annualreport_bench.py      # PostgreSQL
 
-Without GONGKAI_DATABASE_URL it uses a fresh SQLite file in a temporary directory. Builds
+Without GONGKAI_DATABASE_URL (or GONGKAI_SQLITE_PATH) it uses a fresh SQLite file in a
+/tmp/gongkai-bench-* directory, removed at exit unless --keep. Builds
 about 2,000 agencies (province → cities → counties → townships, with departments), the
 applications spread over 2021–2025 and ~2% as many appeals, with bulk_create. Target: building
 all reports + roll-ups (builder.build_many + builder.rollups) ≤ 2× the bare GROUP BY queries.
@@ -17,17 +18,18 @@ import datetime as dt
 import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def setup_django():
-    if not os.environ.get("GONGKAI_DATABASE_URL"):
-        tmp = tempfile.mkdtemp(prefix="gongkai-bench-")
-        os.environ.setdefault("GONGKAI_SQLITE_PATH", os.path.join(tmp, "bench.sqlite3"))
+def setup_django(keep: bool = False):
+    if not os.environ.get("GONGKAI_DATABASE_URL") and not os.environ.get("GONGKAI_SQLITE_PATH"):
+        from bench.tmpdir import bench_dir
+
+        tmp = bench_dir(keep)  # removed at exit unless --keep
+        os.environ["GONGKAI_SQLITE_PATH"] = os.path.join(tmp, "bench.sqlite3")
         os.environ.setdefault("GONGKAI_VAR_DIR", tmp)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
     import django
@@ -290,9 +292,12 @@ def main():
     ap.add_argument("--year", type=int, default=2025)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--reuse", action="store_true", help="keep the data already in the database")
+    ap.add_argument(
+        "--keep", action="store_true", help="keep the temporary SQLite database after the run"
+    )
     args = ap.parse_args()
     t_setup = time.perf_counter()
-    setup_django()
+    setup_django(args.keep)
     print(f"migrate: {time.perf_counter() - t_setup:.1f}s", file=sys.stderr)
     from django.db import connection
 

@@ -1,14 +1,17 @@
 """The supervision table over a large subtree: time and query count. Prints figures.
 
-python bench/bench_supervision.py [agencies] [requests-per-agency]
+python bench/bench_supervision.py [agencies] [requests-per-agency] [--keep]
 
-Builds a throwaway SQLite database (GONGKAI_SQLITE_PATH, default a temp file) with one
+Builds a throwaway SQLite database (GONGKAI_SQLITE_PATH, default a file in a /tmp/gongkai-bench-*
+directory removed at exit unless --keep) with one
 province, N agencies below it and some applications and problem lists, then times
 selectors.dashboard_rows for the province supervisor.
 """
 
+import atexit
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -16,8 +19,16 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-tmp = tempfile.mkdtemp(prefix="gongkai-bench-")
-os.environ.setdefault("GONGKAI_SQLITE_PATH", str(Path(tmp) / "bench.sqlite3"))
+KEEP = "--keep" in sys.argv
+ARGS = [a for a in sys.argv[1:] if a != "--keep"]
+if "GONGKAI_SQLITE_PATH" in os.environ:
+    tmp = tempfile.mkdtemp(prefix="gongkai-bench-")  # only for the profile below
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)
+else:
+    from bench.tmpdir import bench_dir
+
+    tmp = bench_dir(KEEP)  # removed at exit unless --keep
+    os.environ["GONGKAI_SQLITE_PATH"] = str(Path(tmp) / "bench.sqlite3")
 os.environ.setdefault("GONGKAI_VAR_DIR", tmp)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
 
@@ -33,8 +44,8 @@ from django.utils import timezone  # noqa: E402
 
 
 def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
-    per = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+    n = int(ARGS[0]) if len(ARGS) > 0 else 5000
+    per = int(ARGS[1]) if len(ARGS) > 1 else 20
     call_command("migrate", verbosity=0)
     from gongkai.agencies.models import Agency, Membership
     from gongkai.rules.uscc import make_uscc
@@ -130,10 +141,12 @@ def main():
         import cProfile
         import pstats
 
+        prof = str(Path(tmp) / "sv.prof")
+
         cProfile.runctx(
-            "selectors.dashboard_rows(user, prov, today=today)", globals(), locals(), "/tmp/sv.prof"
+            "selectors.dashboard_rows(user, prov, today=today)", globals(), locals(), prof
         )
-        pstats.Stats("/tmp/sv.prof").sort_stats("cumulative").print_stats(18)
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(18)
 
 
 if __name__ == "__main__":

@@ -105,6 +105,18 @@ def agencies_for(user, action: str | Action) -> QuerySet[Agency]:
     return Agency.objects.filter(q)
 
 
+def supervised_subtree(user, agency: Agency, level: str | None = None) -> QuerySet[Agency]:
+    """The agencies of ``agency``'s subtree that ``user`` supervises, ACTIVE ones only, the
+    agency itself included (the 公开办 also oversees its own government's work).
+
+    The one scope of every supervisor's status view — the supervision table, the annual-report
+    dashboard and roll-up — so that they list the same agencies."""
+    qs = agencies_for(user, Action.SUPERVISE).filter(path__startswith=agency.path, is_active=True)
+    if level:
+        qs = qs.filter(level=level)
+    return qs
+
+
 def staff_agencies(user) -> QuerySet[Agency]:
     """Agencies the user belongs to directly (for the agency switcher)."""
     if not user or not user.is_authenticated:

@@ -315,8 +315,15 @@ class Built:
 
     @property
     def blocking(self) -> list[Finding]:
-        """Findings that stop publication: every error and warning (info is advice)."""
-        return [f for f in self.findings if f.severity in ("error", "warning")]
+        """Findings that stop review and publication: the errors (identity violations, values
+        of the wrong kind). Warnings are heuristics (ANNUAL_REPORT_FORMAT.md §4.5: flag, do
+        not fail): they stop publication only until the head acknowledges each with a reason
+        (services.acknowledge_warning)."""
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
 
 
 def previous_cells(agency, year: int) -> dict | None:

@@ -94,6 +94,10 @@ class ReportVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField()
+    # The warnings the head published despite, each with the written reason (staff only: the
+    # public pages and downloads render `snapshot`, never this). [{code, where, message,
+    # reason, by, by_id, at}]
+    acknowledged_warnings = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("已发布版本")
@@ -113,3 +117,36 @@ class ReportVersion(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("已发布的版本不可删除。"))
+
+
+class WarningAcknowledgement(models.Model):
+    """The head's written reason for publishing despite one warning.
+
+    Warnings are heuristics (table 二's T2-1/T2-2, ANNUAL_REPORT_FORMAT.md §4.5: "flag, do not
+    fail"): a lawful report can trip them (a document issued in December and published in
+    January, documents expiring without a repeal act). They do not stop review; publication
+    needs each one acknowledged here. An acknowledgement is for the finding as shown — code,
+    place and message, so its figures — and lapses when the figures change. Staff only."""
+
+    report = models.ForeignKey(
+        AnnualReport, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    fingerprint = models.CharField(max_length=64)
+    code = models.CharField(max_length=32)
+    where = models.CharField(max_length=300, blank=True)
+    message = models.TextField()
+    reason = models.TextField(_("理由"))
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("警告确认")
+        verbose_name_plural = _("警告确认")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "fingerprint"], name="uniq_warning_ack")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.code}"

@@ -286,6 +286,8 @@ def to_xlsx(doc: ReportDoc) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
 
+    from gongkai.core.spreadsheet import safe_cell, safe_row
+
     wb = Workbook()
     wb.remove(wb.active)
     thin = Side(style="thin")
@@ -295,12 +297,12 @@ def to_xlsx(doc: ReportDoc) -> bytes:
         if not s.table:
             continue
         ws = wb.create_sheet(SHEET_NAMES[s.table])
-        ws.cell(1, 1, f"{doc.title}　{s.heading}").font = Font(bold=True, size=12)
+        ws.cell(1, 1, safe_cell(f"{doc.title}　{s.heading}")).font = Font(bold=True, size=12)
         grid, merges, _n_head = matrix(f.tables[s.table], doc.cells)
         off = 2
         for r, row in enumerate(grid):
             for c, v in enumerate(row):
-                cell = ws.cell(r + 1 + off, c + 1, _xlsx_value(v))
+                cell = ws.cell(r + 1 + off, c + 1, safe_cell(_xlsx_value(v)))
                 cell.border = border
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
         for r1, c1, r2, c2 in merges:
@@ -310,13 +312,13 @@ def to_xlsx(doc: ReportDoc) -> bytes:
         ws.column_dimensions["A"].width = 24
         notes = [doc.rules[r] for r in TABLE_NOTES.get(s.table, ()) if r in doc.rules]
         for i, note in enumerate(notes):
-            ws.cell(len(grid) + off + 2 + i, 1, "注：" + note)
+            ws.cell(len(grid) + off + 2 + i, 1, safe_cell("注：" + note))
     ws = wb.create_sheet("说明")
     ws.append(["单元格", "数值", "来源"])
     for k, m in sorted(doc.manual.items()):
-        ws.append([k, m["value"], "手工填报：" + m["source_note"]])
+        ws.append(safe_row([k, m["value"], "手工填报：" + m["source_note"]]))
     ws.append([])
-    ws.append(["格式", f"{f.name}（{f.document_number}）"])
+    ws.append(safe_row(["格式", f"{f.name}（{f.document_number}）"]))
     ws.append(["版本", doc.version or "草稿"])
     buf = io.BytesIO()
     wb.save(buf)

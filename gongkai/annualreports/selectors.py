@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Min
+from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ def report_year_for(today) -> int:
 def reports_with_first_publication(agency_ids, year: int):
     return (
         AnnualReport.objects.filter(agency_id__in=agency_ids, year=year)
-        .annotate(first_published=Min("versions__published_at"))
+        .annotate(first_published=Min("versions__published_at"), n_versions=Count("versions"))
         .select_related("agency")
     )
 
@@ -69,7 +69,11 @@ def dashboard_widget(user, agency) -> dict | None:
         "title": _("%(year)s年度报告") % {"year": year},
         "stat": state,
         "text": _("截止日期 %(due)s（%(basis)s）：%(text)s")
-        % {"due": row["due"].isoformat(), "basis": row["basis"], "text": row["text"]},
+        % {
+            "due": row["due"].isoformat() if row["due"] else _("无法定期限"),
+            "basis": row["basis"],
+            "text": row["text"],
+        },
         "url": reverse("annualreports:index"),
         "link_label": _("编制年度报告"),
     }

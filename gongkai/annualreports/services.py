@@ -2,13 +2,16 @@
 
 Workflow: draft → reviewed (reviewer/head) → published (head; Regulation Art. 49). Publishing
 rebuilds every cell, runs reportschema.check_cells — the same checks a published report gets
-from the checker — and refuses while there is any error or warning; it then freezes the cells
-and narrative into an immutable ReportVersion. A correction reopens the draft and publishes a
+from the checker — and refuses while there is any error (an identity violation; review refuses
+these too) or any warning the head has not acknowledged with a written reason (warnings are
+heuristics, ANNUAL_REPORT_FORMAT.md §4.5: "flag, do not fail"); it then freezes the cells and
+narrative into an immutable ReportVersion, with the acknowledged warnings beside the snapshot. A correction reopens the draft and publishes a
 new version whose change note the portal shows.
 """
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +24,13 @@ from gongkai.reportschema import format_value, get_format
 
 from . import builder, narrative
 from .conf import counting_rules
-from .models import AnnualReport, ManualFigure, ReportStatus, ReportVersion
+from .models import (
+    AnnualReport,
+    ManualFigure,
+    ReportStatus,
+    ReportVersion,
+    WarningAcknowledgement,
+)
 
 
 def _require(user, action, obj) -> None:
@@ -120,7 +129,22 @@ def set_manual_figure(user, report: AnnualReport, cell_key: str, value, source_n
     return fig
 
 
-def _check_publishable(report: AnnualReport) -> builder.Built:
+def finding_key(f) -> str:
+    """Identity of a finding as shown (code, place, message — so its figures)."""
+    return hashlib.sha256(f"{f.code}\x1f{f.where}\x1f{f.message}".encode()).hexdigest()
+
+
+def warning_rows(report: AnnualReport, built: builder.Built) -> list[dict]:
+    """The report's current warnings, each with its key and acknowledgement (or None)."""
+    acks = {a.fingerprint: a for a in report.acknowledgements.select_related("acknowledged_by")}
+    return [
+        {"finding": f, "key": finding_key(f), "ack": acks.get(finding_key(f))}
+        for f in built.warnings
+    ]
+
+
+def _check_errors(report: AnnualReport) -> builder.Built:
+    """Errors (identity violations) stop review and publication."""
     built = builder.build_report(report)
     if built.blocking:
         msgs = "；".join(f.message for f in built.blocking[:5])
@@ -128,11 +152,22 @@ def _check_publishable(report: AnnualReport) -> builder.Built:
     return built
 
 
+def _check_publishable(report: AnnualReport) -> tuple[builder.Built, list[dict]]:
+    """No errors, and every warning acknowledged by the head with a reason."""
+    built = _check_errors(report)
+    rows = warning_rows(report, built)
+    open_ = [r["finding"] for r in rows if r["ack"] is None]
+    if open_:
+        msgs = "；".join(f"[{f.code}] {f.message}" for f in open_[:5])
+        raise ValidationError(_("以下警告须由负责人逐条确认并说明理由后才能发布：%s") % msgs)
+    return built, rows
+
+
 @transaction.atomic
 def mark_reviewed(user, report: AnnualReport) -> AnnualReport:
     _require(user, Action.REVIEW, report)
     report = _editable(report)
-    _check_publishable(report)
+    _check_errors(report)  # warnings do not stop review; the head acknowledges them
     report.status = ReportStatus.REVIEWED
     report.reviewed_by = user
     report.reviewed_at = timezone.now()
@@ -176,7 +211,7 @@ def publish(user, report: AnnualReport) -> ReportVersion:
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     if report.status != ReportStatus.REVIEWED:
         raise ValidationError(_("报告须经审核后才能发布。"))
-    built = _check_publishable(report)
+    built, warnings = _check_publishable(report)
     last = report.versions.order_by("-number").first()
     number = (last.number if last else 0) + 1
     if number > 1 and not report.change_note.strip():
@@ -189,10 +224,60 @@ def publish(user, report: AnnualReport) -> ReportVersion:
         change_note=report.change_note if number > 1 else "",
         published_by=user,
         published_at=now,
+        acknowledged_warnings=[
+            {
+                "code": w["finding"].code,
+                "where": w["finding"].where,
+                "message": w["finding"].message,
+                "reason": w["ack"].reason,
+                "by": _user_name(w["ack"].acknowledged_by),
+                "by_id": w["ack"].acknowledged_by_id,
+                "at": w["ack"].acknowledged_at.isoformat(),
+            }
+            for w in warnings
+        ],
     )
     report.status = ReportStatus.PUBLISHED
     report.save()
     return version
+
+
+def _user_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+MAX_REASON = 1000
+
+
+@transaction.atomic
+def acknowledge_warning(user, report: AnnualReport, key: str, reason: str):
+    """The head (APPROVE) publishes despite one warning and says why. The reason is kept with
+    the published version and shown to staff, not in the public report."""
+    _require(user, Action.APPROVE, report)
+    report = _editable(report)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("请填写确认理由：说明为什么该警告不影响报告的准确性。"))
+    if len(reason) > MAX_REASON:
+        raise ValidationError(_("理由不能超过%(n)d字。") % {"n": MAX_REASON})
+    built = builder.build_report(report)
+    finding = next((f for f in built.warnings if finding_key(f) == key), None)
+    if finding is None:
+        raise ValidationError(_("该警告已不存在（数字可能已变化），请查看最新的校验结果。"))
+    ack, _created = WarningAcknowledgement.objects.update_or_create(
+        report=report,
+        fingerprint=key,
+        defaults={
+            "code": finding.code,
+            "where": finding.where[:300],
+            "message": finding.message,
+            "reason": reason,
+            "acknowledged_by": user,
+        },
+    )
+    return ack
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/review/", views.review, name="review"),
     path("<int:pk>/reopen/", views.reopen, name="reopen"),
     path("<int:pk>/publish/", views.publish, name="publish"),
+    path("<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("<int:pk>/correct/", views.correct, name="correct"),
     path("<int:pk>/preview.<str:ext>", views.preview, name="preview"),
 ]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongkai.agencies.permissions import Action, agencies_for, can
+from gongkai.agencies.permissions import Action, can, supervised_subtree
 from gongkai.reportschema import check_cells, get_format
 
 from . import builder, outputs, services
@@ -107,6 +107,8 @@ def detail(request, pk):
             **ctx,
             "report": report,
             "built": built,
+            "errors": built.blocking,
+            "warnings": services.warning_rows(report, built),
             "versions": report.versions.order_by("-number"),
             "can_edit": can(request.user, Action.EDIT, report),
             "can_review": can(request.user, Action.REVIEW, report),
@@ -310,6 +312,20 @@ def publish(request, pk):
 
 @login_required
 @require_POST
+def acknowledge(request, pk):
+    return _transition(
+        request,
+        pk,
+        Action.APPROVE,
+        services.acknowledge_warning,
+        _("已确认该警告，理由将随发布版本保存（仅工作人员可见）。"),
+        key=request.POST.get("key", ""),
+        reason=request.POST.get("reason", ""),
+    )
+
+
+@login_required
+@require_POST
 def correct(request, pk):
     return _transition(
         request,
@@ -352,7 +368,8 @@ def dashboard(request):
         int(wanted) if wanted.isdigit() and 2019 <= int(wanted) <= 2100 else report_year_for(today)
     )
     if can(request.user, Action.SUPERVISE, agency):
-        agencies = agencies_for(request.user, Action.VIEW).filter(path__startswith=agency.path)
+        # the same scope as the supervision table (active agencies only)
+        agencies = supervised_subtree(request.user, agency).order_by("path")
     else:
         agencies = [agency]
     rows = status_rows(agencies, year, today)
@@ -377,11 +394,7 @@ def rollup(request, year):
     agency = _current(request)
     if not can(request.user, Action.SUPERVISE, agency):
         raise PermissionDenied
-    ids = list(
-        agencies_for(request.user, Action.VIEW)
-        .filter(path__startswith=agency.path)
-        .values_list("pk", flat=True)
-    )
+    ids = list(supervised_subtree(request.user, agency).values_list("pk", flat=True))
     fmt = builder.format_for(year)
     cells = builder.build_cells(ids, year, fmt)
     findings = check_cells(fmt, cells)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from collections import Counter
 from pathlib import Path
+
+from gongkai.core.spreadsheet import safe_row, write_csv
 
 from .batch import SUFFIXES, cross_year, expand, near_copies
 from .core import Report, check
@@ -101,10 +102,9 @@ def write_out(reports: list[Report], out: str) -> None:
         "evidence",
     ]
     if path.suffix.lower() == ".csv":
+        # report text comes from other people's documents: no cell may run as a formula
         with path.open("w", newline="", encoding="utf-8-sig") as fh:
-            w = csv.writer(fh)
-            w.writerow(head)
-            w.writerows(rows)
+            write_csv(fh, head, rows)
         return
     if path.suffix.lower() != ".xlsx":
         raise ValueError("--out 只支持 .xlsx 或 .csv")
@@ -130,35 +130,35 @@ def write_out(reports: list[Report], out: str) -> None:
     for r in reports:
         c = r.counts
         ws.append(
-            [
-                r.file,
-                r.agency,
-                r.year,
-                r.format,
-                r.script,
-                r.published,
-                c["error"],
-                c["warning"],
-                c["info"],
-                r.error or "",
-            ]
+            safe_row(
+                [
+                    r.file,
+                    r.agency,
+                    r.year,
+                    r.format,
+                    r.script,
+                    r.published,
+                    c["error"],
+                    c["warning"],
+                    c["info"],
+                    r.error or "",
+                ]
+            )
         )
     wf = wb.create_sheet("findings")
     wf.append(head)
     for row in rows:
-        wf.append(row)
+        wf.append(safe_row(row))
     wc = wb.create_sheet("cells")
     wc.append(["file", "key", "value"])
     for r in reports:
         for k, v in r.to_dict()["cells"].items():
-            wc.append([r.file, k, v])
+            wc.append(safe_row([r.file, k, v]))
     wg = wb.create_sheet("figures")
     wg.append(["file", "key", "value"])
     for r in reports:
         for k, v in r.to_dict()["figures"].items():
-            wg.append(
-                [r.file, k, json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v]
-            )
+            wg.append(safe_row([r.file, k, v]))
     wb.save(path)
 
 

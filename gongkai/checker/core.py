@@ -213,6 +213,11 @@ def _check_loaded(loaded: Loaded, fname: str, previous) -> Report:
                 rep.cells.setdefault(k, st.value)
             else:
                 stated[k] = st
+        for k, st in P.provincial_table(body, stated).items():
+            if k.startswith("applications.") and k != "applications.new.total":
+                rep.cells.setdefault(k, st.value)
+            else:
+                stated.setdefault(k, st)
     for k, s in stated.items():
         rep.figures[k] = s.value
     bds = P.breakdowns(prose_text)

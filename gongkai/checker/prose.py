@@ -72,7 +72,9 @@ class Breakdown:
 
 def _first(rx: re.Pattern, text: str, group: int = 1) -> tuple[int | Decimal, int, str] | None:
     for m in rx.finditer(text):
-        v = num(m.group(group), m.group(group + 1) if rx.groups > group else None)
+        # alternatives of NUM phrases: the first NUM group that took part in the match
+        g = next((i for i in range(group, rx.groups + 1, 2) if m.group(i) is not None), group)
+        v = num(m.group(g), m.group(g + 1) if rx.groups > g else None)
         if v is not None:
             a, b = sentence_at(text, m.start())
             return v, m.start(), text[max(a, m.start() - 30) : min(b, m.end() + 10)]
@@ -94,12 +96,18 @@ _APP_NEW2 = re.compile(r"依申请公开[^。；;，,\d]{0,10}?" + NUM + r"\s*(?
 _APP_ZERO = re.compile(
     r"(?:未|没有)(?:收到|受理|接到)[^。；;\d因]{0,12}?申请(?!人)(?![^。；;]{0,8}(?:复议|诉讼|引起|引发))"
 )
-_RECON = re.compile(r"行政复议(?:案件|申请)?[^。；;，,\d]{0,8}?" + NUM + r"\s*(?:件|起|宗|个|次)")
+_RECON = re.compile(
+    r"行政复议(?:案件|申请)?[^。；;，,\d]{0,8}?" + NUM + r"\s*(?:件|起|宗|个|次)"
+    r"|(?:收到|受理|接到)\s*" + NUM + r"\s*(?:件|起|宗|个|次|份)[^。；;，,\d]{0,16}?行政复议"
+)
 _RECON_ZERO = re.compile(
     r"(?:未|没有|无)[^。；;，,\d]{0,30}?行政复议(?![^。；;，,]{0,6}(?:纠错|纠正|撤销|败诉|确认违法))"
     r"|行政复议[^。；;\d]{0,6}?(?:为零|为0|均为零)"
 )
-_LITIG = re.compile(r"(?:行政)?诉讼(?:案件)?[^。；;，,\d]{0,8}?" + NUM + r"\s*(?:件|起|宗|个|次)")
+_LITIG = re.compile(
+    r"(?:行政)?诉讼(?:案件)?[^。；;，,\d]{0,8}?" + NUM + r"\s*(?:件|起|宗|个|次)"
+    r"|(?:收到|受理|接到)\s*" + NUM + r"\s*(?:件|起|宗|个|次|份)[^。；;，,\d]{0,16}?行政诉讼"
+)
 _LITIG_ZERO = re.compile(
     r"(?:未|没有|无)[^。；;，,\d]{0,35}?诉讼(?![^。；;，,]{0,6}(?:纠错|纠正|撤销|败诉|确认违法))"
     r"|诉讼[^。；;\d]{0,6}?(?:为零|为0)"
@@ -109,6 +117,9 @@ _FEE_ZERO = re.compile(
 )
 _FEE_AMOUNT = re.compile(r"(?:收取|收费)[^。；;\d]{0,25}?" + NUM + r"\s*元")
 _CONSULT = re.compile(r"咨询[^。；;，,\d]{0,12}?" + NUM + r"\s*(?:余)?\s*(?:人次|次|件|个|条|批次)")
+_CONSULT_BEFORE = re.compile(
+    r"(?:有|共|约|达|计)\s*" + NUM + r"\s*(?:余|多)?\s*人次[^。；;，,\d]{0,30}?咨询"
+)
 
 
 def _total_score(text: str, m: re.Match) -> int:
@@ -188,7 +199,9 @@ def stated_figures(text: str) -> dict[str, Stated]:
     if z and (not fee or z.start() < fee[1]):
         fee = (0, z.start(), text[z.start() : min(len(text), z.end() + 20)])
     put("fees.amount_yuan", fee)
-    put("consultations.total", _first(_CONSULT, text))
+    # the first statement wins, whichever order it uses (总数 before 其中现场咨询…)
+    consult = [h for h in (_first(_CONSULT, text), _first(_CONSULT_BEFORE, text)) if h]
+    put("consultations.total", min(consult, key=lambda h: h[1]) if consult else None)
     # more figures the checker reads (names added to GLOSSARY's "figures stated in prose")
     dedup = _first(_PRO_DEDUP, text)
     if dedup:
@@ -293,6 +306,44 @@ def _items(s: str, base: int) -> list[tuple[str, int | Decimal, int, str]]:
     return out
 
 
+_UNITLESS_LAST = re.compile(r"[，,、]\s*([^，,、;；。:：\d()（）\s]{1,24}?数)\s*" + NUM + r"\s*$")
+
+
+def _same_unit(p, tunit: str) -> bool:
+    return p[3] == tunit or (tunit in ("条", "件", "项") and p[3] in ("条", "件", "项"))
+
+
+def _complete_parts(text, parts, total, tunit, groups, at, end):
+    """Parts the first clause after 其中 leaves out, accepted only when they make the total
+    exactly: a last item whose unit was dropped (…，不予公开信息数1402。), parts in the next
+    ;-clauses (其中现场咨询1600人次，占32.65%；电话咨询3200人次…) or in the next sentence
+    (其中，区直各单位3933条，占79%。各乡镇1037条，占21%。)."""
+    acc = sum(p[1] for p in parts)
+    if acc >= total:
+        return parts
+    t = _UNITLESS_LAST.search(groups[0])
+    if t:
+        v = num(t.group(2), t.group(3))
+        if v is not None and acc + v == total:
+            return [*parts, (t.group(1), v, at + t.start(1), tunit)]
+    more: list = []
+    following = list(groups[1:])
+    if end < len(text) and text[end] == "。":
+        _, b2 = sentence_at(text, end + 1)
+        following.append(text[end + 1 : b2])
+    for g in following:
+        for p in _items(re.sub(r"\([^()]*\)", lambda x: " " * len(x.group(0)), g), 0):
+            if not _same_unit(p, tunit):
+                continue
+            more.append(p)
+            s = acc + sum(x[1] for x in more)
+            if s == total:
+                return [*parts, *more]
+            if s > total:
+                return parts
+    return parts
+
+
 def breakdowns(text: str) -> list[Breakdown]:
     found: list[Breakdown] = []
     for m in re.finditer("其中", text):
@@ -316,6 +367,7 @@ def breakdowns(text: str) -> list[Breakdown]:
             for p in parts
             if p[3] == tunit or (tunit in ("条", "件", "项") and p[3] in ("条", "件", "项"))
         ]
+        parts = _complete_parts(text, parts, total, tunit, groups, m.end(), b)
         if len(parts) < 2 and not (len(parts) == 1 and parts[0][1] == total):
             continue
         # a prefix that sums exactly to the total is the breakdown; what follows is news
@@ -352,7 +404,7 @@ def breakdowns(text: str) -> list[Breakdown]:
 
 # --- percentages ------------------------------------------------------------------------------
 _PCT = re.compile(
-    NUM + r"\s*" + UNIT + r"[^。；;\d%]{0,6}?(约)?占[^。；;\d%]{0,8}?(\d+(?:\.\d+)?)\s*%"
+    NUM + r"\s*" + UNIT + r"[^。；;\d%]{0,6}?(约)?占[^。；;\d%-]{0,8}?(-?\d+(?:\.\d+)?)\s*%"
 )
 _RATE = re.compile(NUM + r"\s*(项|个|件)[^。；;\d%]{0,24}?率(?:达到|达|为)?\s*(\d+(?:\.\d+)?)\s*%")
 _BASE_A = re.compile(
@@ -478,7 +530,11 @@ def group_figures(text: str) -> dict[str, Stated]:
     out: dict[str, Stated] = {}
     for key, phrase in GROUP_PHRASES:
         m = re.search(
-            phrase + r"(?:的|答复|申请)?[^。；;，,\d]{0,4}?" + NUM + r"\s*(?:件|项|个|条)", text
+            phrase
+            + r"(?!信息数)(?:的|答复|申请)?[^。；;，,\d]{0,4}?"
+            + NUM
+            + r"\s*(?:件|项|个|条)",
+            text,
         )
         if m:
             v = num(m.group(1), m.group(2))
@@ -525,5 +581,64 @@ def indicator_table(text: str) -> dict[str, Stated]:
                 val = Decimal(val) * mult
                 val = int(val) if val == val.to_integral_value() else val
             out[key] = Stated(key, val, m.start(), text[m.start() : m.end() + v.end()])
+            break
+    return out
+
+
+# --- the provincial variant (Fujian 《政府信息公开情况统计表》: 本年度 | 历年累计) ---------------------
+# "行政诉讼数 件 0 0", flattened "行政诉讼数条00": the year's figure, then the running total.
+# These only fill figures the prose does not state (201403: the prose says 4970 items, the
+# table 72804; the prose is the report's statement).
+PROVINCIAL_INDICATORS = (
+    ("proactive.total_items", r"主动公开(?:政府)?(?:信息|文件)数(?!量)"),
+    ("applications.new.total", r"受理依申请公开信息总数"),
+    ("appeals.reconsideration.total", r"(?<![、和])行政复议数(?!量)"),
+    ("appeals.litigation.total", r"(?<![、和接受])行政诉讼数(?!量)"),
+    ("applications.disclosed.total", r"(?<![不部分])同意公开答复数"),
+    ("applications.partially_disclosed.total", r"同意部分公开答复数"),
+    ("applications.withheld.total", r"(?:否决公开|不予公开)答复数"),
+)
+_PROV_VALUE = re.compile(
+    r"[\s|:：]*(?:条|件|个|次)?[\s|:：]*(\d+)(?:[\s|]+(\d+))?"
+    r"(?=[\s|]*(?:[^\d\s|.、]|$)|\d[.、]\D)"  # then a label, or the next row's ordinal "3."
+)
+
+
+def provincial_table(text: str, stated: dict[str, Stated]) -> dict[str, Stated]:
+    """Year figures of the provincial statistics table (本年度 | 历年累计). Two figures run
+    together ("条728") are split so that the year's figure is at most the running total; a
+    split that stays open is settled by the figure the prose states, else left out."""
+    head = re.search(r"历年累计", text)
+    if not head:
+        return {}
+    out: dict[str, Stated] = {}
+    for key, label in PROVINCIAL_INDICATORS:
+        for m in re.finditer(label, text[head.end() :]):
+            m = re.compile(label).match(text, head.end() + m.start())  # positions in text
+            v = _PROV_VALUE.match(text, m.end())
+            if not v:
+                continue
+            if v.group(2) is not None:
+                year, cum = int(v.group(1)), int(v.group(2))
+                val = year if year <= cum else None
+            elif re.match(r"\d+\s", text[v.start(1) :]):
+                val = int(v.group(1))  # one column given
+            else:
+                digits = v.group(1)
+                splits = [
+                    (int(digits[:i]), int(digits[i:]))
+                    for i in range(1, len(digits))
+                    if (i == 1 or digits[0] != "0") and (i == len(digits) - 1 or digits[i] != "0")
+                ]
+                ok = [a for a, b in splits if a <= b]
+                said = stated.get(key)
+                if said is not None and said.value in ok:
+                    val = said.value
+                elif len(set(ok)) == 1:
+                    val = ok[0]
+                else:
+                    val = None
+            if val is not None:
+                out[key] = Stated(key, val, m.start(), text[m.start() : v.end()])
             break
     return out

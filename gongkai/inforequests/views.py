@@ -435,6 +435,8 @@ def _xlsx(request, qs):
     XLSX travels further than the case page."""
     from openpyxl import Workbook
 
+    from gongkai.core.spreadsheet import safe_row
+
     editable = set(agencies_for(request.user, Action.EDIT).values_list("pk", flat=True))
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("依申请公开台账"))
@@ -444,23 +446,26 @@ def _xlsx(request, qs):
         name = ""
         if r.agency_id in editable:
             name = getattr(getattr(r, "applicant", None), "name", "")
+        # descriptions are typed by applicants: no cell may run as a formula
         ws.append(
-            [
-                r.tracking_number,
-                r.agency.name,
-                r.get_channel_display(),
-                timezone.localtime(r.submitted_at).strftime("%Y-%m-%d %H:%M"),
-                r.received_on,
-                r.get_applicant_type_display(),
-                name,
-                r.description[:500],
-                r.get_status_display(),
-                r.due_on,
-                r.replied_on,
-                r.outcome_label,
-                r.legal_basis,
-                (r.assignee.get_full_name() or r.assignee.username) if r.assignee else "",
-            ]
+            safe_row(
+                [
+                    r.tracking_number,
+                    r.agency.name,
+                    r.get_channel_display(),
+                    timezone.localtime(r.submitted_at).strftime("%Y-%m-%d %H:%M"),
+                    r.received_on,
+                    r.get_applicant_type_display(),
+                    name,
+                    r.description[:500],
+                    r.get_status_display(),
+                    r.due_on,
+                    r.replied_on,
+                    r.outcome_label,
+                    r.legal_basis,
+                    (r.assignee.get_full_name() or r.assignee.username) if r.assignee else "",
+                ]
+            )
         )
     resp = HttpResponse(
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -57,12 +57,29 @@ class PublicationForm(forms.ModelForm):
         self.fields["column"].label_from_instance = lambda c: (
             f"— {c.name}" if c.parent_id else c.name
         )
+        if "formed_on" in self.fields and self.instance.published_at is not None:
+            # Published once (a draft reopened after withdrawal): the original date and its
+            # Art. 26 clock are history; the change has its own date (PublicationChange).
+            self.fields["formed_on"].disabled = True
+            self.fields["formed_on"].help_text = _(
+                "首次发布后不能修改；本次变更的日期在“更正后重新发布”时填写"
+            )
 
     def service_data(self) -> dict:
         return {f: self.cleaned_data[f] for f in self.Meta.fields}
 
 
 class CorrectionForm(PublicationForm):
+    """Correcting a published record. The original 形成日期 (``formed_on``) is not a field: it is
+    locked after first publication; the correction records its own 变更日期 (Art. 26)."""
+
+    changed_on = forms.DateField(
+        label=_("变更日期"),
+        widget=DATE,
+        help_text=_(
+            "信息变更之日；更正后的信息应自该日起20个工作日内公开（《政府信息公开条例》第二十六条）"
+        ),
+    )
     change_note = forms.CharField(
         label=_("更正说明"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -70,7 +87,17 @@ class CorrectionForm(PublicationForm):
     )
 
     class Meta(PublicationForm.Meta):
-        fields = [f for f in PublicationForm.Meta.fields if f != "disclosure_mode"]
+        fields = [
+            f for f in PublicationForm.Meta.fields if f not in ("disclosure_mode", "formed_on")
+        ]
+
+    def __init__(self, *args, **kwargs):
+        from django.utils import timezone
+
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["changed_on"].initial = today
+        self.fields["changed_on"].widget.attrs["max"] = today.isoformat()
 
 
 class ReviewForm(forms.Form):

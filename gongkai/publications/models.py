@@ -188,6 +188,17 @@ class PublishedDateLocked(ValidationError):
     """Raised when anything tries to change ``published_at`` of a published record."""
 
 
+class FormedDateLocked(ValidationError):
+    """Raised when anything tries to change ``formed_on`` of a record published once: its Art. 26
+    clock and late flag are history; a later change gets its own clock (``PublicationChange``)."""
+
+
+def _formed_locked():
+    return FormedDateLocked(
+        _("首次发布后形成日期不能修改；信息变更请在更正时填写变更日期"), code="formed_on_locked"
+    )
+
+
 class PublicationQuerySet(models.QuerySet):
     """Refuses ``update()`` (and so ``bulk_update()``, which calls it) of ``published_at`` on
     rows that already have one: a forged publication date is a single-veto item (CONVENTIONS
@@ -197,6 +208,8 @@ class PublicationQuerySet(models.QuerySet):
     def update(self, **kwargs):
         if "published_at" in kwargs and self.filter(published_at__isnull=False).exists():
             raise PublishedDateLocked(_("发布日期在发布后不能修改"), code="published_at_locked")
+        if "formed_on" in kwargs and self.filter(published_at__isnull=False).exists():
+            raise _formed_locked()
         return super().update(**kwargs)
 
     update.alters_data = True
@@ -205,10 +218,14 @@ class PublicationQuerySet(models.QuerySet):
         # Checked before Django opens its transaction, so the refusal leaves the caller's
         # transaction usable (update() above would refuse as well, inside it).
         objs = list(objs)
-        if "published_at" in fields:
+        if "published_at" in fields or "formed_on" in fields:
             pks = [o.pk for o in objs if o.pk is not None]
             if self.model._default_manager.filter(pk__in=pks, published_at__isnull=False).exists():
-                raise PublishedDateLocked(_("发布日期在发布后不能修改"), code="published_at_locked")
+                if "published_at" in fields:
+                    raise PublishedDateLocked(
+                        _("发布日期在发布后不能修改"), code="published_at_locked"
+                    )
+                raise _formed_locked()
         return super().bulk_update(objs, fields, batch_size=batch_size)
 
     bulk_update.alters_data = True
@@ -236,6 +253,8 @@ class Publication(models.Model):
     document_number = models.CharField(_("文号"), max_length=100, blank=True, db_index=True)
     issued_on = models.DateField(_("成文日期"), null=True, blank=True)
     # Art. 26: the 20-WD publication clock runs from the day the record is formed or changed.
+    # Locked once the record is published (FormedDateLocked, dblock.py): a correction or a
+    # republication is a change with its own clock, recorded as a ``PublicationChange``.
     formed_on = models.DateField(_("形成或者变更日期"))
     published_at = models.DateTimeField(_("发布日期"), null=True, blank=True, editable=False)
     summary = models.TextField(_("内容概述"), blank=True)
@@ -313,23 +332,29 @@ class Publication(models.Model):
         # (__dict__, not getattr: a deferred field must not cost a query per row.)
         obj._loaded_published_at = obj.__dict__.get("published_at")
         obj._loaded_index_number = obj.__dict__.get("index_number")
+        obj._loaded_formed_on = obj.__dict__.get("formed_on")
         return obj
 
     def refresh_from_db(self, *args, **kwargs) -> None:
         super().refresh_from_db(*args, **kwargs)
         self._loaded_published_at = self.__dict__.get("published_at")
         self._loaded_index_number = self.__dict__.get("index_number")
+        self._loaded_formed_on = self.__dict__.get("formed_on")
 
     def save(self, *args, **kwargs) -> None:
         loaded = getattr(self, "_loaded_published_at", None)
         if loaded is not None and self.published_at != loaded:
             raise PublishedDateLocked(_("发布日期在发布后不能修改"), code="published_at_locked")
+        loaded_formed = getattr(self, "_loaded_formed_on", None)  # None: deferred, not loaded
+        if loaded is not None and loaded_formed is not None and self.formed_on != loaded_formed:
+            raise _formed_locked()
         old_index = getattr(self, "_loaded_index_number", None)
         if old_index and self.index_number != old_index:
             raise ValidationError(_("索引号一经生成不能修改"), code="index_number_locked")
         super().save(*args, **kwargs)
         self._loaded_published_at = self.published_at
         self._loaded_index_number = self.index_number
+        self._loaded_formed_on = self.formed_on
 
     @property
     def is_published(self) -> bool:
@@ -501,6 +526,44 @@ def display_system_note(note: str) -> str:
             }
             return str(VERSION_NOTE_DISPLAY[key]) % parts
     return note
+
+
+class ChangeKind(models.TextChoices):
+    CORRECTION = "correction", _("更正")
+    REPUBLICATION = "republication", _("撤回后更正重新发布")
+
+
+class PublicationChange(models.Model):
+    """A 变更 of information already published (Art. 26, RULES C8: publish within 20 working days
+    of the day it was formed **or changed**): a correction, or a republication after withdrawal.
+
+    Each change has its own clock: ``changed_on`` (the day the information changed, given by the
+    head, not later than the day it is recorded) → ``due_on`` (+20 WD) → ``published_at`` (when
+    the corrected version went public: at once for a correction, at republication for a
+    withdrawn record). ``is_late`` is set like ``Publication.is_late`` (and refreshed by
+    ``services.refresh_change_clock``). The original ``formed_on`` and its late flag stay as
+    they were.
+    """
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("变更类型"), max_length=16, choices=ChangeKind.choices)
+    changed_on = models.DateField(_("变更日期"))
+    due_on = models.DateField(_("应公开日期"), db_index=True)
+    published_at = models.DateTimeField(_("变更后发布时间"), null=True, blank=True)
+    is_late = models.BooleanField(_("逾期公开"), default=False, db_index=True)
+    change_note = models.TextField(_("变更说明"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("变更记录")
+        verbose_name_plural = _("变更记录")
+        ordering = ["publication_id", "-changed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id} {self.kind} {self.changed_on}"
 
 
 class ReviewStep(models.TextChoices):

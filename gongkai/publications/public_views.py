@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET
 from gongkai.agencies.models import Agency
 
 from .models import Column, Publication, PublicationKind, Validity
-from .selectors import public_publications
+from .selectors import public_publications, search_agency_groups
 
 PAGE_SIZE = 20
 PUBLIC_CACHE = cache_control(public=True, max_age=60)
@@ -262,7 +262,7 @@ def search(request):
             "results": results,
             "hits": hits,
             "agency": agency,
-            "agencies": Agency.objects.filter(is_active=True).order_by("path"),
+            "agency_groups": search_agency_groups(agency),
             "year": year,
             "years": list(range(timezone.localdate().year, 2007, -1)),
             "page_no": page_no,

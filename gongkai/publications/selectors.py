@@ -18,7 +18,15 @@ from django.utils.translation import gettext as _
 from gongkai.agencies.permissions import Action, agencies_for, can
 from gongkai.rules import workdays
 
-from .models import Column, DisclosureMode, Publication, PublicationKind, Status, Validity
+from .models import (
+    Column,
+    DisclosureMode,
+    Publication,
+    PublicationChange,
+    PublicationKind,
+    Status,
+    Validity,
+)
 
 PUBLIC_MODES = (DisclosureMode.PROACTIVE, DisclosureMode.REDACTED)
 PRE_PUBLICATION = (Status.DRAFT, Status.SUBMITTED, Status.REVIEWED, Status.APPROVED)
@@ -107,18 +115,20 @@ def _table2_rows(agency_ids, year: int, by_agency: bool):
         qs = qs.filter(agency_id__in=list(agency_ids))
     ended = [Validity.REPEALED, Validity.EXPIRED]
     group = ("agency_id", "kind") if by_agency else ("kind",)
+    # The year a document was 制发 is the year of its 成文日期 (issued_on), whenever it was
+    # published: one issued on 20 Dec and published on 5 Jan (lawful, Art. 26's 20 working
+    # days) is issued in December's year. Records without a 成文日期 fall back to the
+    # publication date. in_force uses the same date, so that T2-2 (现行有效(N) = 现行有效(N−1)
+    # + 制发(N) − 废止(N)) holds for the platform's own figures.
+    issued_by_end = Q(issued_on__lte=last) | Q(issued_on__isnull=True, published_at__lt=end)
     return (
         qs.order_by()
         .values(*group)
         .annotate(
             issued=Count(
                 "id",
-                filter=Q(
-                    published_at__gte=start,
-                    published_at__lt=end,
-                    issued_on__gte=first,
-                    issued_on__lte=last,
-                ),
+                filter=Q(issued_on__gte=first, issued_on__lte=last)
+                | Q(issued_on__isnull=True, published_at__gte=start, published_at__lt=end),
             ),
             repealed=Count(
                 "id",
@@ -130,7 +140,7 @@ def _table2_rows(agency_ids, year: int, by_agency: bool):
             ),
             in_force=Count(
                 "id",
-                filter=Q(published_at__lt=end)
+                filter=issued_by_end
                 & (Q(validity=Validity.IN_FORCE) | Q(validity_changed_on__gt=last)),
             ),
         )
@@ -144,10 +154,15 @@ def _empty_table2() -> dict[str, int]:
 def table2_counts(agency_ids: Iterable[int], year: int) -> dict[str, int]:
     """``proactive.{regulations,normative_documents}.{issued,repealed,in_force}`` for ``year``.
 
-    issued   = published in the year with issued_on (成文日期) in the year;
+    issued   = 成文日期 (issued_on) in the year, whenever the record was published (a document
+               issued in December and published in January counts in December's year); no
+               issued_on: published in the year;
     repealed = validity changed to repealed or expired during the year;
-    in_force = published by 31 Dec and in force on 31 Dec (not yet repealed/expired then).
-    Only published records count (drafts and withdrawn ones were never in force publicly).
+    in_force = issued by 31 Dec (same date as `issued`) and in force on 31 Dec (not yet
+               repealed/expired then), so that 现行有效(N) = 现行有效(N−1) + 制发(N) − 废止(N).
+    Only records published now count (drafts and withdrawn ones were never public). A report
+    built before a late-published document appeared does not have it; the next year's T2-2
+    warning then shows the difference, which the head acknowledges with the reason.
     One aggregation query.
     """
     out = _empty_table2()
@@ -208,10 +223,55 @@ def late_unpublished(agency_ids, today: date | None = None):
 
 
 def late_published(agency_ids, year: int | None = None):
-    """Published after their due date (the stored ``is_late`` flag)."""
+    """First published after their due date (the stored ``is_late`` flag), in ``year``.
+
+    A late publication stays one when the record is later withdrawn or reopened for correction
+    (``published_at`` and ``formed_on`` are locked, so the flag is history): any status counts.
+    Late corrections and republications are :func:`late_published_changes`.
+    """
     qs = Publication.objects.filter(
-        agency_id__in=list(agency_ids), status=Status.PUBLISHED, is_late=True
+        agency_id__in=list(agency_ids), published_at__isnull=False, is_late=True
     ).select_related("agency", "column")
+    if year:
+        qs = qs.filter(published_at__year=year)
+    return qs.order_by("-published_at")
+
+
+# Changes (corrections, republications after withdrawal): each has its own Art. 26 clock from
+# ``changed_on`` (PublicationChange). Open ones are those of a reopened record not yet
+# republished; a correction is published at once.
+
+
+def _change_clock_base(agency_ids) -> QuerySet[PublicationChange]:
+    return PublicationChange.objects.filter(
+        publication__agency_id__in=list(agency_ids),
+        published_at__isnull=True,
+        publication__status__in=PRE_PUBLICATION,
+        publication__disclosure_mode__in=PUBLIC_MODES,
+    ).select_related("publication__agency", "publication__column")
+
+
+def changes_due_soon(agency_ids, today: date | None = None, within_workdays: int = 5):
+    """Changes not yet published, due within ``within_workdays`` working days."""
+    today = today or timezone.localdate()
+    horizon = workdays.add_workdays(today, within_workdays)
+    return (
+        _change_clock_base(agency_ids)
+        .filter(due_on__gte=today, due_on__lte=horizon)
+        .order_by("due_on", "id")
+    )
+
+
+def changes_late_unpublished(agency_ids, today: date | None = None):
+    today = today or timezone.localdate()
+    return _change_clock_base(agency_ids).filter(due_on__lt=today).order_by("due_on", "id")
+
+
+def late_published_changes(agency_ids, year: int | None = None):
+    """Corrected versions published after the change's due date (stored ``is_late``)."""
+    qs = PublicationChange.objects.filter(
+        publication__agency_id__in=list(agency_ids), published_at__isnull=False, is_late=True
+    ).select_related("publication__agency", "publication__column")
     if year:
         qs = qs.filter(published_at__year=year)
     return qs.order_by("-published_at")
@@ -235,7 +295,7 @@ def dashboard_widget(user, agency) -> dict | None:
     own = Publication.objects.filter(agency=agency)
     waiting = own.filter(status=Status.SUBMITTED).count()
     to_approve = own.filter(status=Status.REVIEWED).count()
-    late = late_unpublished([agency.pk]).count()
+    late = late_unpublished([agency.pk]).count() + changes_late_unpublished([agency.pk]).count()
     text = _("待审核 %(w)d 件，待批准 %(a)d 件，逾期未公开 %(l)d 件") % {
         "w": waiting,
         "a": to_approve,
@@ -248,3 +308,73 @@ def dashboard_widget(user, agency) -> dict | None:
         "url": reverse("publications:index"),
         "link_label": _("进入主动公开"),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Portal search: the agency filter
+# ---------------------------------------------------------------------------------------------
+
+# Governments at these levels head a group of the filter; departments and townships are listed
+# in the group of their nearest such government.
+_GROUP_LEVELS = ("province", "city", "county")
+
+
+def search_agency_groups(selected=None) -> list[dict]:
+    """The agency filter of the portal search, as option groups in the order of the agency tree.
+
+    Only agencies with public documents are listed, with their ancestors (the filter covers an
+    agency's subordinates, so a city government with nothing of its own but documents below it
+    is a useful choice); ``count`` is the number of public documents of the agency and its
+    subordinates. One group per province/city/county government: the government, its
+    departments and townships, each labelled by the chain of governments above it
+    (示例省政府 › 青山市政府 › 松林县政府). ``selected`` (an agency the page was opened with)
+    is listed even without documents, so the filter never hides a choice in force.
+
+    Returns ``[{"label": str, "options": [{"agency": Agency, "count": int}, …]}, …]``.
+    """
+    from gongkai.agencies.models import Agency, Kind
+
+    own = dict(
+        public_publications()
+        .filter(agency__is_active=True)
+        .values_list("agency_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    paths = dict(Agency.objects.filter(pk__in=own).values_list("pk", "path"))
+    counts: dict[int, int] = {}
+    for pk, path in paths.items():
+        for anc in path.strip("/").split("/"):
+            counts[int(anc)] = counts.get(int(anc), 0) + own[pk]
+    wanted = set(counts)
+    if selected is not None:
+        wanted.update(int(p) for p in selected.path.strip("/").split("/") if p)
+    agencies = {a.pk: a for a in Agency.objects.filter(pk__in=wanted, is_active=True)}
+
+    children: dict = {}
+    for a in agencies.values():
+        parent = a.parent_id if a.parent_id in agencies else None
+        children.setdefault(parent, []).append(a)
+
+    def heads_group(a) -> bool:
+        return a.kind == Kind.GOVERNMENT and a.level in _GROUP_LEVELS
+
+    # Siblings: an agency's own departments before the subordinate governments, then in the
+    # order they were set up (pk), which is how the administrations list them.
+    def order(a):
+        return (heads_group(a), a.pk)
+
+    groups: list[dict] = []
+
+    def walk(a, group, chain):
+        if heads_group(a) or group is None:
+            chain = [*chain, a.display_name]
+            group = {"label": " › ".join(chain), "options": []}
+            groups.append(group)
+        group["options"].append({"agency": a, "count": counts.get(a.pk, 0)})
+        for child in sorted(children.get(a.pk, []), key=order):
+            walk(child, group, chain)
+
+    for root in sorted(children.get(None, []), key=order):
+        walk(root, None, [])
+    return groups

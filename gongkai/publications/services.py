@@ -34,6 +34,7 @@ from .files import IMAGE_KEYS, AttachmentRejected, check_upload
 from .models import (
     VERSION_NOTES,
     Attachment,
+    ChangeKind,
     Column,
     Decision,
     DisclosureMode,
@@ -43,6 +44,7 @@ from .models import (
     Interpretation,
     PrivacyFinding,
     Publication,
+    PublicationChange,
     PublicationKind,
     PublicationVersion,
     ReviewRecord,
@@ -463,6 +465,7 @@ def publish(user, pub: Publication) -> Publication:
         pub.withdrawn_at = None
         pub.withdrawn_reason = ""
         pub.save()
+        _close_change(_republication_change(pub, user), now)
         _record(pub, user, ReviewStep.PUBLISH, note=pub.change_note)
         _snapshot(pub, user, pub.change_note, public=True)
         return pub
@@ -472,6 +475,58 @@ def publish(user, pub: Publication) -> Publication:
     _record(pub, user, ReviewStep.PUBLISH)
     _snapshot(pub, user, VERSION_NOTES["publish"])
     return pub
+
+
+def _check_changed_on(pub: Publication, changed_on: date | None) -> date:
+    """The 变更日期 of a correction/republication: a past fact, not before the original one."""
+    changed_on = changed_on or _today()
+    if changed_on > _today():
+        raise PublicationError(_("变更日期不能晚于今天"), code="changed_on")
+    if changed_on < pub.formed_on:
+        raise PublicationError(_("变更日期不能早于形成日期"), code="changed_on")
+    return changed_on
+
+
+def _open_change(pub: Publication, user, kind: str, changed_on: date, note: str):
+    due = due_date(changed_on, pub.agency)
+    return PublicationChange.objects.create(
+        publication=pub,
+        kind=kind,
+        changed_on=changed_on,
+        due_on=due,
+        is_late=_today() > due,
+        change_note=note,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+
+
+def _close_change(change: PublicationChange, published_at) -> PublicationChange:
+    """The corrected version went public: the change's clock stops (late or not, for good)."""
+    change.published_at = published_at
+    change.is_late = timezone.localdate(published_at) > change.due_on
+    change.save(update_fields=["published_at", "is_late"])
+    return change
+
+
+def _republication_change(pub: Publication, user) -> PublicationChange:
+    """The open republication change of a reopened record. Records reopened before changes were
+    recorded get one dated by their reopening (the REOPEN review record)."""
+    change = (
+        pub.changes.filter(kind=ChangeKind.REPUBLICATION, published_at__isnull=True)
+        .order_by("-id")
+        .first()
+    )
+    if change is None:
+        reopened = (
+            pub.review_records.filter(step=ReviewStep.REOPEN)
+            .order_by("-id")
+            .values_list("reviewed_on", flat=True)
+            .first()
+        )
+        change = _open_change(
+            pub, user, ChangeKind.REPUBLICATION, reopened or _today(), pub.change_note
+        )
+    return change
 
 
 @transaction.atomic
@@ -491,35 +546,56 @@ def withdraw(user, pub: Publication, reason: str) -> Publication:
 
 
 @transaction.atomic
-def reopen(user, pub: Publication, change_note: str) -> Publication:
+def reopen(user, pub: Publication, change_note: str, changed_on: date | None = None) -> Publication:
     """Bring a withdrawn record back to draft so it can be corrected and published again.
 
     It then goes through the whole review path again (draft → submitted → reviewed → approved →
     published: Art. 17 review and 保密审查 apply to the corrected text as to the first one). The
     索引号 and the first ``published_at`` never change (CONVENTIONS §1.1, §6.2); the change note
     given here is shown on the portal page once it is republished (:func:`publish`).
+    ``changed_on`` (default today) starts the change's own 20-WD clock (Art. 26,
+    ``PublicationChange``); the record's ``formed_on`` and first late flag stay as they were.
     """
     pub = _locked(pub)
     _require(pub, Status.WITHDRAWN)
     note = change_note.strip()
     if not note:
         raise PublicationError(_("重新发布须填写更正说明"), code="change_note")
+    changed_on = _check_changed_on(pub, changed_on)
     pub.status = Status.DRAFT
     pub.change_note = note
     pub.save()
+    # The republication is a 变更 with its own Art. 26 clock, closed by :func:`publish`.
+    _open_change(pub, user, ChangeKind.REPUBLICATION, changed_on, note)
     _record(pub, user, ReviewStep.REOPEN, note=note)
     _snapshot(pub, user, f"撤回后重新编辑：{note}")
     return pub
 
 
 @transaction.atomic
-def correct_publication(user, pub: Publication, data: dict, change_note: str) -> Publication:
-    """Correct a published record; the change note is shown with it. The publication date and
-    the index number stay as they were."""
+def correct_publication(
+    user, pub: Publication, data: dict, change_note: str, changed_on: date | None = None
+) -> Publication:
+    """Correct a published record; the change note is shown with it. The publication date, the
+    index number and the 形成日期 (``formed_on``, with the original clock and late flag) stay as
+    they were.
+
+    A correction is a 变更 (Art. 26): ``changed_on`` (default today) is the day the information
+    changed; the corrected version is published now, so the change's clock closes at once and
+    is late if now is past ``changed_on`` + 20 WD (``PublicationChange``).
+    """
     pub = _locked(pub)
     _require(pub, Status.PUBLISHED)
     if not change_note.strip():
         raise PublicationError(_("更正须填写更正说明"), code="change_note")
+    data = dict(data)
+    if "formed_on" in data:
+        if data["formed_on"] != pub.formed_on:
+            raise PublicationError(
+                _("首次发布后形成日期不能修改；信息变更请填写本次变更日期"), code="formed_on"
+            )
+        del data["formed_on"]
+    changed_on = _check_changed_on(pub, changed_on)
     _apply(pub, data)
     if pub.disclosure_mode not in PUBLIC_MODES:
         raise PublicationError(
@@ -529,6 +605,8 @@ def correct_publication(user, pub: Publication, data: dict, change_note: str) ->
     pub.corrected_at = _now()
     pub.save()
     _require_clean(pub)  # raising here rolls the whole correction back
+    change = _open_change(pub, user, ChangeKind.CORRECTION, changed_on, pub.change_note)
+    _close_change(change, pub.corrected_at)
     _record(pub, user, ReviewStep.CORRECT, note=change_note)
     _snapshot(pub, user, change_note.strip(), public=True)
     return pub
@@ -922,6 +1000,57 @@ def refresh_clock(qs=None, today: date | None = None) -> int:
     return changed
 
 
+def refresh_change_clock(qs=None, today: date | None = None) -> int:
+    """:func:`refresh_clock` for the changes (``PublicationChange``: correction/republication,
+    each with its own Art. 26 clock from ``changed_on``). Returns the number of rows changed."""
+    today = today or _today()
+    qs = PublicationChange.objects.all() if qs is None else qs
+    due_cache: dict[tuple[date, str], date] = {}
+    groups: dict[tuple[date, bool], list[int]] = {}
+    rows = qs.order_by().values_list(
+        "id",
+        "changed_on",
+        "due_on",
+        "is_late",
+        "published_at",
+        "publication__status",
+        "publication__disclosure_mode",
+        "publication__agency__region_code",
+    )
+    for pk, changed_on, old_due, old_late, published_at, status, mode, region in rows.iterator(
+        chunk_size=5000
+    ):
+        key = (changed_on, region or "")
+        due = due_cache.get(key)
+        if due is None:
+            due = due_cache[key] = workdays.add_workdays(
+                changed_on, PUBLICATION_WORKDAYS, region=region or ""
+            )
+        if published_at is not None:
+            late = timezone.localdate(published_at) > due
+        else:
+            late = status in PRE_PUBLICATION and mode in PUBLIC_MODES and today > due
+        if (due, late) != (old_due, old_late):
+            groups.setdefault((due, late), []).append(pk)
+    changed = 0
+    for (due, late), ids in groups.items():
+        for i in range(0, len(ids), 900):
+            chunk = ids[i : i + 900]
+            PublicationChange.objects.filter(pk__in=chunk).update(due_on=due, is_late=late)
+            changed += len(chunk)
+    return changed
+
+
+def change_clock_window(years) -> models.QuerySet[PublicationChange]:
+    """Changes whose 20-WD window touches ``years`` (see :func:`clock_window`)."""
+    years = set(years or ())
+    qs = PublicationChange.objects.all()
+    if years:
+        lo, hi = date(min(years), 1, 1), date(max(years), 12, 31)
+        qs = qs.filter(changed_on__lte=hi, due_on__gte=lo)
+    return qs
+
+
 # Above this many records in the affected window, recompute in the background.
 CLOCK_INLINE_LIMIT = 20_000
 
@@ -943,6 +1072,7 @@ def _on_calendar_changed(sender, years=None, **kwargs):
     qs = clock_window(years)
     if qs.count() <= CLOCK_INLINE_LIMIT:
         refresh_clock(qs)
+        refresh_change_clock(change_clock_window(years))
         return
     from .tasks import refresh_clock_task
 

@@ -8,4 +8,6 @@ def refresh_clock_task(years: list[int]) -> int:
     """Recompute due dates and late flags after a calendar change touching many records."""
     from . import services
 
-    return services.refresh_clock(services.clock_window(years))
+    return services.refresh_clock(services.clock_window(years)) + services.refresh_change_clock(
+        services.change_clock_window(years)
+    )

@@ -5,6 +5,8 @@ Every view checks ``can(user, action, obj)``; the workflow rules themselves live
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -42,6 +44,7 @@ from .models import (
     Interpretation,
     PrivacyFinding,
     Publication,
+    PublicationChange,
     PublicationKind,
     PublicationVersion,
     Status,
@@ -110,7 +113,9 @@ def index(request):
     if validity in Validity.values:
         qs = qs.filter(validity=validity)
     if request.GET.get("late") == "1":
-        qs = qs.filter(is_late=True)
+        # Late first publication, or a correction/republication late on its own clock.
+        late_changes = PublicationChange.objects.filter(is_late=True).values("publication_id")
+        qs = qs.filter(Q(is_late=True) | Q(pk__in=late_changes))
     qs = qs.order_by("-updated_at", "-id")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     tabs = [
@@ -220,6 +225,7 @@ def correct(request, pk):
                 Publication.objects.get(pk=pub.pk),
                 data,
                 form.cleaned_data["change_note"],
+                changed_on=form.cleaned_data["changed_on"],
             )
         except PublicationError as e:
             form.add_error(None, e.message)
@@ -257,6 +263,8 @@ def detail(request, pk):
             "can_review": can(user, Action.REVIEW, pub),
             "can_approve": can(user, Action.APPROVE, pub),
             "review_form": ReviewForm(initial={"disclosure_mode": pub.disclosure_mode}),
+            "changes": pub.changes.all(),
+            "today": timezone.localdate(),
             "note_form": NoteForm(),
             "validity_form": ValidityForm(initial={"validity": pub.validity}),
             "attachment_form": AttachmentForm(),
@@ -360,7 +368,12 @@ def _act_publish(request, pub):
 
 
 def _act_reopen(request, pub):
-    services.reopen(request.user, pub, request.POST.get("note", ""))
+    raw = request.POST.get("changed_on", "").strip()
+    try:
+        changed_on = date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise PublicationError(_("变更日期格式不正确，请按“年-月-日”填写。")) from None
+    services.reopen(request.user, pub, request.POST.get("note", ""), changed_on)
     return _("已转为草稿，更正后请按审核流程重新发布。")
 
 
@@ -557,15 +570,27 @@ def clock(request):
     agency = _agency(request)
     ids = [agency.pk]
     today = timezone.localdate()
+    due_soon, late = (
+        list(selectors.due_soon(ids, today)),
+        list(selectors.late_unpublished(ids, today)),
+    )
+    # Corrections / republications: their own 20-WD clock from the change date (Art. 26).
+    due_soon_changes = list(selectors.changes_due_soon(ids, today))
+    late_changes = list(selectors.changes_late_unpublished(ids, today))
     return render(
         request,
         "publications/staff/clock.html",
         {
             "agency": agency,
             "today": today,
-            "due_soon": selectors.due_soon(ids, today),
-            "late": selectors.late_unpublished(ids, today),
+            "due_soon": due_soon,
+            "late": late,
             "late_published": selectors.late_published(ids, today.year)[:50],
+            "due_soon_changes": due_soon_changes,
+            "late_changes": late_changes,
+            "late_count": len(late) + len(late_changes),
+            "due_soon_count": len(due_soon) + len(due_soon_changes),
+            "late_published_changes": selectors.late_published_changes(ids, today.year)[:50],
             "stale": selectors.stale_columns(ids, today),
         },
     )

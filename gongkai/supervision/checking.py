@@ -13,6 +13,7 @@ from bisect import bisect_right
 from pathlib import PurePath
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -103,6 +104,26 @@ def should_run_in_background(batch: CheckBatch) -> bool:
     return len(sizes) > SYNC_MAX_FILES or sum(sizes) > SYNC_MAX_BYTES
 
 
+def _row_source(row) -> tuple[str, bytes] | None:
+    """(file name, bytes) of a pending row: its upload, or the platform version rendered now."""
+    if row.source is not None:
+        return row.file_name, bytes(row.source)
+    if row.version_id is None:
+        return None
+    from gongkai.annualreports.models import ReportVersion
+
+    v = ReportVersion.objects.select_related("report", "report__agency").get(pk=row.version_id)
+    return row.file_name, _version_html(v).encode()
+
+
+def _in_chunks(qs, size: int = 10):
+    """Rows of ``qs`` a few at a time (uploads hold up to 20 MB each), by id list, so the loop
+    may write the rows it reads."""
+    ids = list(qs.values_list("pk", flat=True))
+    for i in range(0, len(ids), size):
+        yield from CheckedReport.objects.filter(pk__in=ids[i : i + size]).order_by("position")
+
+
 def run_batch(batch_id: int) -> CheckBatch:
     """Check every pending file of the batch, then the batch-wide checks (near-copies, the
     same agency's previous year). Per-file failures become error rows, never exceptions."""
@@ -118,9 +139,13 @@ def run_batch(batch_id: int) -> CheckBatch:
         batch.refresh_from_db()
         return batch
     checked = []
-    for row in batch.reports.filter(error="").exclude(source=None).order_by("position"):
+    pending = batch.reports.filter(error="").filter(
+        Q(source__isnull=False) | Q(version_id__isnull=False)
+    )
+    for row in _in_chunks(pending.order_by("position")):
         try:
-            rep = check(bytes(row.source), name=row.file_name)
+            name, data = _row_source(row)
+            rep = check(data, name=name)
         except Exception as exc:  # the checker promises not to raise; a bug must not lose the batch
             log.exception("checker failed on %s (batch %s)", row.file_name, batch.pk)
             row.error = _("检查时出错：%(e)s") % {"e": type(exc).__name__}
@@ -262,7 +287,8 @@ def _version_html(version) -> str:
 
 
 def published_versions(agency_ids, year: int) -> list:
-    """The newest published version of each report for ``year`` in the scope."""
+    """The newest published version of each report for ``year`` in the scope, in tree order
+    (without the snapshots: they are read one at a time when the batch runs)."""
     try:
         from gongkai.annualreports.models import ReportVersion
     except ImportError:
@@ -271,22 +297,36 @@ def published_versions(agency_ids, year: int) -> list:
     for v in (
         ReportVersion.objects.filter(report__agency_id__in=agency_ids, report__year=year)
         .select_related("report", "report__agency")
+        .defer("snapshot", "acknowledged_warnings")
         .order_by("report_id", "number")
     ):
         latest[v.report_id] = v
     return sorted(latest.values(), key=lambda v: v.report.agency.path)
 
 
+@transaction.atomic
 def create_batch_from_platform(user, agency, agency_ids, year: int) -> CheckBatch | None:
-    """A batch of the reports for ``year`` published on this platform within the scope."""
-    uploads = []
-    for v in published_versions(agency_ids, year)[:MAX_FILES]:
-        name = _("%(a)s%(y)d年年度报告（第%(n)d版）.html") % {
-            "a": v.report.agency.name,
-            "y": year,
-            "n": v.number,
-        }
-        uploads.append((name, _version_html(v).encode()))
-    if not uploads:
+    """A batch of ALL the reports for ``year`` published on this platform within the scope
+    (a province has ~2,000 agencies; the upload cap of MAX_FILES does not apply). Rows name
+    the version; ``run_batch`` renders each as its print HTML when it reaches it, so a large
+    batch costs the request nothing but one row per report (start_batch queues it)."""
+    versions = published_versions(agency_ids, year)
+    if not versions:
         return None
-    return create_batch(user, agency, uploads)
+    batch = CheckBatch.objects.create(agency=agency, created_by=user)
+    rows = [
+        CheckedReport(
+            batch=batch,
+            position=i,
+            file_name=(
+                _("%(a)s%(y)d年年度报告（第%(n)d版）.html")
+                % {"a": v.report.agency.name, "y": year, "n": v.number}
+            )[:255],
+            version_id=v.pk,
+        )
+        for i, v in enumerate(versions, start=1)
+    ]
+    CheckedReport.objects.bulk_create(rows, batch_size=500)
+    batch.total = len(rows)
+    batch.save(update_fields=["total"])
+    return batch

@@ -1,14 +1,17 @@
 """Checker results as an XLSX workbook: one row per report with one column per cell key,
-and a findings sheet. Takes the report dicts of ``gongkai check --json`` (``Report.to_dict()``)
-so the CLI can reuse it: ``open(out, "wb").write(reports_xlsx([r.to_dict() for r in reps]))``.
-No Django import.
+and a findings sheet. Takes the report dicts of ``gongkai check --json`` (``Report.to_dict()``).
+No Django import. The command line's own ``--out`` workbook (gongkai/checker/cli.py) has another
+layout (reports / findings / cells / figures sheets); both put every cell through the one
+escaping helper, ``gongkai.core.spreadsheet.safe_cell``, since report text comes from other
+people's documents and must never run as a formula.
 """
 
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Iterable
+
+from gongkai.core.spreadsheet import safe_cell
 
 REPORT_HEAD = [
     ("file", "文件"),
@@ -32,7 +35,6 @@ FINDING_HEAD = [
     ("where", "位置"),
     ("evidence", "依据"),
 ]
-_ILLEGAL = {c: None for c in range(32) if c not in (9, 10, 13)}
 
 
 def _cell_order() -> list[str]:
@@ -52,22 +54,8 @@ def _cell_order() -> list[str]:
 
 
 def _clean(v):
-    """openpyxl refuses control characters; numbers stay numbers."""
-    if v is None or isinstance(v, int | float):
-        return v
-    if isinstance(v, list | dict):
-        v = json.dumps(v, ensure_ascii=False)
-    s = str(v).translate(_ILLEGAL)
-    # A leading "=" would be taken as a formula by spreadsheet programs.
-    return "'" + s if s[:1] in ("=", "+", "-", "@") and not _is_number(s) else s
-
-
-def _is_number(s: str) -> bool:
-    try:
-        float(s)
-    except ValueError:
-        return False
-    return True
+    """openpyxl refuses control characters; numbers stay numbers; no text runs as a formula."""
+    return safe_cell(v)
 
 
 def _counts(d: dict) -> tuple[int, int, int]:

@@ -151,6 +151,9 @@ class CheckedReport(models.Model):
     size = models.PositiveIntegerField(default=0)
     # Raw upload, kept only until a background run has read it.
     source = models.BinaryField(null=True, blank=True)
+    # Or a report published on this platform (annualreports.ReportVersion id), rendered when
+    # the batch runs, so that a province's ~2,000 reports are not all rendered in the request.
+    version_id = models.PositiveIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
     result = models.JSONField(default=dict, blank=True)  # the checker's report dict
     text = models.TextField(blank=True)  # normalised body, for highlighting evidence

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency
-from gongkai.agencies.permissions import Action, agencies_for, can
+from gongkai.agencies.permissions import Action, agencies_for, can, supervised_subtree
 
 from . import sources
 from .models import Category, ListStatus, Problem, ProblemEvent, ProblemList, ProblemStatus
@@ -39,10 +39,7 @@ class DashboardRow:
 def supervised_scope(user, agency: Agency, level: str | None = None) -> QuerySet[Agency]:
     """Agencies of ``agency``'s subtree that ``user`` supervises (the agency itself included:
     the 公开办 also oversees its own government's work)."""
-    qs = agencies_for(user, Action.SUPERVISE).filter(path__startswith=agency.path, is_active=True)
-    if level:
-        qs = qs.filter(level=level)
-    return qs
+    return supervised_subtree(user, agency, level)
 
 
 def dashboard_rows(
@@ -328,7 +325,12 @@ def agency_details(agency: Agency, today: date | None = None) -> dict:
     """The records behind one dashboard row (drill-down), from the owning apps' selectors.
     Keys are None when the source app is not installed."""
     today = today or timezone.localdate()
-    out: dict = {"late_unpublished": None, "late_published": None, "stale": None}
+    out: dict = {
+        "late_unpublished": None,
+        "late_published": None,
+        "late_changes": None,
+        "stale": None,
+    }
     try:
         from gongkai.publications import selectors as pub
     except ImportError:
@@ -336,6 +338,10 @@ def agency_details(agency: Agency, today: date | None = None) -> dict:
     else:
         out["late_unpublished"] = list(pub.late_unpublished([agency.pk], today)[:200])
         out["late_published"] = list(pub.late_published([agency.pk], today.year)[:200])
+        # Corrections / republications late on their own Art. 26 clock (from the change date).
+        out["late_changes"] = list(pub.changes_late_unpublished([agency.pk], today)[:200]) + list(
+            pub.late_published_changes([agency.pk], today.year)[:200]
+        )
         out["stale"] = pub.stale_columns([agency.pk], today)
     states = sources.report_states([agency], today.year - 1, today)
     out["report"] = states.get(agency.pk) if states is not None else None

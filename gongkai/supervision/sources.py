@@ -19,7 +19,7 @@ from django.db.models import Count, Q
 class ReportState:
     """Annual-report state of one agency for one year (RULES.md E3)."""
 
-    key: str  # not_started | draft | published | late
+    key: str  # not_started | draft | published (any version public) | late (statutory date passed)
     text: str
     due: date | None = None
     report_id: int | None = None
@@ -92,16 +92,24 @@ def _limit(fn, today: date, region: str) -> date:
 
 
 def late_publications(agency_ids: list[int], today: date) -> dict[int, int] | None:
-    """Proactive information past its 20-WD publication date (RULES.md C8, Art. 26): still
-    unpublished, plus published late this year."""
+    """Proactive information past its 20-WD publication date (RULES.md C8, Art. 26: from the
+    day it was formed **or changed**): still unpublished, plus published late this year — first
+    publications and changes (corrections, republications after withdrawal) alike, each counted
+    once per clock."""
     try:
-        from gongkai.publications.selectors import late_published, late_unpublished
+        from gongkai.publications import selectors as pub
     except ImportError:
         return None
     out: Counter = Counter()
-    for qs in (late_unpublished(agency_ids, today), late_published(agency_ids, today.year)):
+    for qs in (pub.late_unpublished(agency_ids, today), pub.late_published(agency_ids, today.year)):
         for r in qs.order_by().values("agency_id").annotate(n=Count("pk")):
             out[r["agency_id"]] += r["n"]
+    for qs in (
+        pub.changes_late_unpublished(agency_ids, today),
+        pub.late_published_changes(agency_ids, today.year),
+    ):
+        for r in qs.order_by().values("publication__agency_id").annotate(n=Count("pk")):
+            out[r["publication__agency_id"]] += r["n"]
     return dict(out)
 
 
@@ -130,7 +138,9 @@ def report_states(agencies: list, year: int, today: date) -> dict[int, ReportSta
             key = "late"
         elif report is None:
             key = "not_started"
-        elif getattr(report, "status", "") == "published":
+        elif row.get("published_on"):
+            # first publication of any version: a report reopened for correction stays
+            # public in its earlier version (Art. 49 is met), so it is not "draft" again
             key = "published"
         else:
             key = "draft"

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from gongkai.agencies.models import Agency
@@ -373,7 +374,15 @@ def checker(request):
         if batch is None:
             errors.append(_("本平台上没有该年度已发布的年度报告。"))
         else:
-            checking.start_batch(batch)
+            queued = checking.start_batch(batch)
+            msg = ngettext(
+                "共选取本平台%(n)d份已发布的年度报告进行检查（所辖全部机关）。",
+                "共选取本平台%(n)d份已发布的年度报告进行检查（所辖全部机关）。",
+                batch.total,
+            ) % {"n": batch.total}
+            if queued:
+                msg += _("已转入后台检查，本页会自动刷新进度。")
+            messages.info(request, msg)
             return redirect("supervision:checker_batch", pk=batch.pk)
     elif request.method == "POST":
         files = request.FILES.getlist("files")

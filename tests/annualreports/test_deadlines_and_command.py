@@ -17,8 +17,92 @@ def test_deadlines_by_kind(demo):
     assert deadline_for(demo["青山市:教育局"], 2025)[0] == D(2026, 1, 31)
     assert deadline_for(demo["青山市"], 2025)[0] == D(2026, 3, 31)
     assert deadline_for(demo["province"], 2025)[0] == D(2026, 3, 31)
+    assert deadline_for(demo["青山市:松林县:教育局"], 2025)[0] == D(2026, 1, 31)
     town = deadline_for(demo["青山市:松林县:城关镇"], 2025)
-    assert town[0] == D(2026, 3, 31) and "未规定" in town[1]
+    assert town[0] is None and "未规定" in town[1]
+
+
+def _agency(demo, name, level, kind, parent):
+    from gongkai.rules.uscc import make_uscc
+
+    n = type(parent).objects.count() + 500
+    return type(parent).objects.create(
+        uscc=make_uscc("1", "1", "990101", f"98{n:06d}"),
+        name=name,
+        level=level,
+        kind=kind,
+        parent=parent,
+    )
+
+
+def test_no_statutory_deadline_below_county_or_for_authorised_bodies(demo, settings):
+    """RULES.md E3: Art. 49 dates bind 县级以上 departments and governments only. A township
+    department or a 授权组织 is never "逾期"; a configured local date only warns."""
+    town = demo["青山市:松林县:城关镇"]
+    town_dept = _agency(demo, "城关镇财政所", "township", "department", town)
+    authorised = _agency(demo, "青山市住房公积金管理中心", "city", "authorised", demo["青山市"])
+    assert deadline_for(town_dept, 2025)[0] is None  # was 31 January: level was ignored
+    late_day = D(2026, 12, 1)
+    for a in (town, town_dept, authorised):
+        row = status_rows([a], 2025, late_day)[0]
+        assert row["due"] is None and row["level"] == "none", row
+        assert row["text"] == "尚未开始（无法定期限）"
+    settings.GONGKAI = {**settings.GONGKAI, "ANNUAL_REPORT_LOCAL_DEADLINE": (2, 20)}
+    row = status_rows([town], 2025, late_day)[0]
+    assert row["due"] == D(2026, 2, 20) and "本地要求" in row["basis"]
+    assert row["level"] == "warn" and row["text"] == "已过本地要求日期，尚未发布"
+
+
+def _publish_on(users, report, day):
+    from django.utils import timezone
+
+    from gongkai.annualreports.models import ReportVersion
+
+    services.mark_reviewed(users["head"], report)
+    v = services.publish(users["head"], report)
+    at = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+    ReportVersion.objects.filter(pk=v.pk).update(published_at=at)  # as if published that day
+    return v
+
+
+def test_a_correction_keeps_the_first_publication_date(demo, users):
+    """Art. 49: a report published on time and reopened for correction is still public in its
+    first version: it must not turn into "逾期未发布" after 31 January."""
+    edu = demo["青山市:教育局"]
+    report = services.open_report(users["clerk"], edu, 2025)
+    _publish_on(users, report, D(2026, 1, 20))
+    services.start_correction(users["clerk"], report, "更正第三部分数字")
+    row = status_rows([edu], 2025, D(2026, 3, 1))[0]
+    assert row["level"] == "ok" and row["published_on"] == D(2026, 1, 20)
+    assert row["text"] == "已按时发布（更正中）"
+    from gongkai.supervision.sources import report_states
+
+    assert report_states([edu], 2025, D(2026, 3, 1))[edu.pk].key == "published"
+    report.refresh_from_db()
+    _publish_on(users, report, D(2026, 3, 2))
+    row = status_rows([edu], 2025, D(2026, 3, 5))[0]
+    assert row["level"] == "ok" and row["published_on"] == D(2026, 1, 20)
+    assert row["text"] == "已按时发布（已更正）"
+
+
+def test_dashboard_and_supervision_table_list_the_same_agencies(demo, as_user):
+    """One scope for both status views: an inactive agency is in neither."""
+    from gongkai.supervision.selectors import dashboard_rows
+
+    gone = demo["青山市:财政局"]
+    gone.is_active = False
+    gone.save()
+    c = as_user("supervisor")
+    html = c.get("/staff/reports/dashboard/?year=2025").content.decode()
+    assert "青山市教育局" in html and "青山市财政局" not in html
+    from django.contrib.auth import get_user_model
+
+    sup = get_user_model().objects.get(username="supervisor")
+    rows, _totals, _keys = dashboard_rows(sup, demo["青山市"])
+    dash = c.get("/staff/reports/dashboard/?year=2025").context["rows"]
+    assert [r.agency.pk for r in rows] == [r["agency"].pk for r in dash]
+    rollup = c.get("/staff/reports/rollup/2025/").context["n"]
+    assert rollup == len(rows)
 
 
 def test_status_rows_warn_in_january_and_late_after(demo, users):

@@ -99,6 +99,18 @@ def test_xlsx_one_sheet_per_table(doc):
     assert "（七）总计" in found and doc.cells["applications.outcomes_total.total"] in found
 
 
+def test_xlsx_never_writes_a_formula(doc):
+    """Every text cell goes through gongkai.core.spreadsheet.safe_cell: an agency name (the
+    sheet titles begin with it) or a note that starts like a formula is written as text."""
+    import dataclasses
+
+    evil = dataclasses.replace(doc, agency_name='=HYPERLINK("http://x.example")局')
+    wb = load_workbook(io.BytesIO(outputs.to_xlsx(evil)))
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row]
+    assert not [c for c in cells if c.data_type == "f"]
+    assert wb.worksheets[0]["A1"].value.startswith("'=HYPERLINK")
+
+
 def test_pdf_text_has_labels_and_figures(doc):
     pdf = PdfReader(io.BytesIO(outputs.to_pdf(doc)))
     text = "".join(p.extract_text() for p in pdf.pages)

@@ -68,3 +68,40 @@ def test_clerk_edits_head_publishes_public_downloads(page, login, demo, tmp_path
     )
     pngs = sorted(tmp_path.glob("p-*.png"))
     assert len(pngs) == 2 and all(p.stat().st_size > 5000 for p in pngs)
+
+
+def test_head_acknowledges_a_table_2_warning_and_publishes(page, login, demo, tmp_path):
+    """A T2-2 warning (a document issued in December, published in January after last year's
+    report) does not stop review; the head writes a reason on the page and publishes."""
+    from datetime import date
+
+    from django.contrib.auth import get_user_model
+
+    from gongkai.annualreports import services
+    from tests.annualreports.test_warnings import _normative
+
+    users = {u.username: u for u in get_user_model().objects.all()}
+    edu = demo["青山市:教育局"]
+    r25 = services.open_report(users["clerk"], edu, 2025)
+    services.mark_reviewed(users["reviewer"], r25)
+    services.publish(users["head"], r25)
+    _normative(edu, date(2025, 12, 20), date(2026, 1, 5), "关于规范校外培训的通知")
+    report = services.open_report(users["clerk"], edu, 2026)
+
+    login("head")
+    page.goto(page.base_url + f"/staff/reports/{report.pk}/")
+    page.click("button:has-text('审核通过')")
+    assert page.locator("#report-status").inner_text() == "已审核"
+    page.click("button:has-text('发布')")
+    assert "须由负责人逐条确认" in page.locator(".messages").inner_text()
+    assert page.locator("#report-status").inner_text() == "已审核"
+    page.fill("#ack-1", "该文件2025年12月20日制发、2026年1月5日公开，已计入2025年制发数。")
+    page.click("button:has-text('确认并说明理由')")
+    assert "已确认" in page.locator("#w-1").inner_text()
+    page.click("button:has-text('发布')")
+    assert page.locator("#report-status").inner_text() == "已发布"
+    page.locator("details.acknowledged summary").click()
+    assert "2026年1月5日公开" in page.locator("details.acknowledged").inner_text()
+    page.screenshot(path=str(tmp_path / "ack.png"), full_page=False)
+    page.goto(page.base_url + f"/reports/{edu.pk}/2026/")
+    assert "2026年1月5日公开" not in page.content()

@@ -63,10 +63,17 @@ def test_search_by_keyboard_only(page, portal_docs):
     # Skip link first, then into the form without the mouse.
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
+    # The agency filter: its label names it, the arrow keys choose (in tree order).
+    page.focus("#s-agency")
+    assert page.get_by_label("机关（含下级）").evaluate("e => e.id") == "s-agency"
+    page.keyboard.press("ArrowDown")
+    chosen = page.eval_on_selector("#s-agency", "e => e.options[e.selectedIndex].text")
+    assert chosen.startswith("示例省人民政府")
     page.focus("#q")
     page.keyboard.type("義務教育")
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    assert page.eval_on_selector("#s-agency", "e => e.options[e.selectedIndex].text") == chosen
     first = page.locator(".pub-results li").first
     assert "义务教育" in first.inner_text()
     assert first.locator("mark").count() >= 1

@@ -69,3 +69,34 @@ def test_library_import_needs_no_django():
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=".")
     assert res.returncode == 0, res.stderr
+
+
+def test_out_files_escape_formulas(tmp_path):
+    """Report text comes from other people's documents: `--out` must not write a cell that a
+    spreadsheet runs as a formula (the supervision export already escaped; the CLI did not)."""
+    import openpyxl
+
+    from gongkai.checker.cli import write_out
+    from gongkai.checker.core import Report
+    from gongkai.reportschema import Finding
+
+    evil = "=cmd|' /C calc'!A0"
+    rep = Report(file="+a.txt", error="@SUM(1+1)")
+    ok = Report(file="b.txt", agency="-2+3 局")
+    ok.findings.append(Finding("X-1", "warning", evil, "@A1", "=1+1"))
+    ok.cells["applications.new.total"] = -3  # numbers stay numbers
+    csvf, xlsx = tmp_path / "o.csv", tmp_path / "o.xlsx"
+    write_out([rep, ok], str(csvf))
+    rows = list(csv.reader(csvf.open(encoding="utf-8-sig")))
+    values = [v for row in rows[1:] for v in row]
+    assert "'" + evil in values and "'+a.txt" in values and "'@SUM(1+1)" in values
+    assert "'-2+3 局" in values and "'=1+1" in values
+    assert not [v for v in values if v[:1] in ("=", "+", "-", "@")]
+    write_out([rep, ok], str(xlsx))
+    wb = openpyxl.load_workbook(xlsx)
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row]
+    assert not [c for c in cells if c.data_type == "f"]
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    assert not [v for v in texts if v[:1] in ("=", "+", "-", "@")]
+    assert "'" + evil in texts
+    assert -3 in [c.value for c in wb["cells"]["C"]]

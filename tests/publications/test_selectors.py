@@ -38,7 +38,8 @@ def test_table2_counts_by_definition(demo):
     other = demo["青山市:财政局"]
     R, N = "regulation", "normative_document"
     _published(a, N, date(2025, 3, 1), date(2025, 3, 10))  # issued 2025, in force
-    _published(a, N, date(2025, 12, 20), date(2026, 1, 5))  # published 2026 → not issued 2025
+    # issued 20 Dec, published 5 Jan (Art. 26): issued in 2025, by its 成文日期
+    _published(a, N, date(2025, 12, 20), date(2026, 1, 5))
     _published(a, N, date(2023, 5, 1), date(2023, 5, 8), "repealed", date(2025, 6, 1))
     _published(a, N, date(2022, 5, 1), date(2022, 5, 8), "expired", date(2026, 2, 1))
     _published(a, N, date(2021, 5, 1), date(2021, 5, 8), "repealed", date(2024, 6, 1))
@@ -51,13 +52,15 @@ def test_table2_counts_by_definition(demo):
         "proactive.regulations.issued": 1,
         "proactive.regulations.repealed": 0,
         "proactive.regulations.in_force": 1,
-        "proactive.normative_documents.issued": 1,
+        "proactive.normative_documents.issued": 2,
         "proactive.normative_documents.repealed": 1,
-        # 2025-03 one + the 2022 one expiring only in 2026
-        "proactive.normative_documents.in_force": 2,
+        # 2025-03, 2025-12 + the 2022 one expiring only in 2026
+        "proactive.normative_documents.in_force": 3,
     }
+    nxt = selectors.table2_counts([a.pk], 2026)
+    assert nxt["proactive.normative_documents.issued"] == 0  # counted once, in 2025
     both = selectors.table2_counts([a.pk, other.pk], 2025)
-    assert both["proactive.normative_documents.issued"] == 2
+    assert both["proactive.normative_documents.issued"] == 3
     per = selectors.table2_counts_by_agency([a.pk, other.pk], 2025)
     assert per[a.pk] == c and set(per) == {a.pk, other.pk}
     assert per[other.pk]["proactive.normative_documents.in_force"] == 1
@@ -92,11 +95,15 @@ def test_table2_counts_match_a_python_oracle(demo, docs, year):
     for issued, lag, validity, change_lag in docs:
         pub_on = issued + timedelta(days=lag)
         changed = pub_on + timedelta(days=change_lag) if validity != "in_force" else None
-        want["issued"] += pub_on.year == year and issued.year == year
+        want["issued"] += issued.year == year
         want["repealed"] += changed is not None and changed.year == year
-        want["in_force"] += pub_on <= dec31 and (changed is None or changed > dec31)
+        want["in_force"] += issued <= dec31 and (changed is None or changed > dec31)
     got = selectors.table2_counts([a.pk], year)
     assert {k: got[f"proactive.normative_documents.{k}"] for k in want} == want
+    # T2-2 holds for the platform's own figures (ANNUAL_REPORT_FORMAT.md §4.5)
+    prev = selectors.table2_counts([a.pk], year - 1)
+    k = "proactive.normative_documents."
+    assert got[k + "in_force"] == prev[k + "in_force"] + got[k + "issued"] - got[k + "repealed"]
 
 
 def test_stale_columns(demo):

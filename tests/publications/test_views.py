@@ -1,9 +1,10 @@
 """Staff pages: permissions, the workflow through HTTP, and the locked publication date."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from gongkai.publications.models import Column, FindingState, Publication, Status
 
@@ -108,7 +109,9 @@ def test_correction_form_cannot_change_the_publication_date(as_user, demo):
     data = {
         "column": pub.column_id,
         "title": pub.title + "（修订）",
-        "formed_on": pub.formed_on.isoformat(),
+        # Not a field of the correction form: locked after first publication (Art. 26).
+        "formed_on": "2026-06-01",
+        "changed_on": timezone.localdate().isoformat(),
         "issued_on": pub.issued_on.isoformat(),
         "kind": pub.kind,
         "validity": "in_force",
@@ -122,6 +125,7 @@ def test_correction_form_cannot_change_the_publication_date(as_user, demo):
     assert r.status_code == 302
     pub.refresh_from_db()
     assert pub.title.endswith("（修订）") and pub.published_at == stamp
+    assert pub.formed_on == date(2026, 3, 2)
     assert not pub.index_number.startswith("FORGED")
     # The clerk cannot use the correction form at all.
     assert as_user("clerk").get(_url("correct", pub.pk)).status_code == 403

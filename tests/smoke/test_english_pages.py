@@ -102,6 +102,8 @@ def chinese_outside_allow_list(html: str, allowed: set[str]) -> list[str]:
     return bad
 
 
+# Which words a page shows does not depend on the database: one pass (SQLite) is enough.
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize(
     "username",
     [None, "clerk", "reviewer", "head", "cityclerk", "supervisor", "province", "township", "admin"],

@@ -280,6 +280,50 @@ def test_check_reports_published_on_the_platform(as_user, users, demo):
     assert CheckBatch.objects.filter(created_by=other).count() == 0
 
 
+def test_platform_check_takes_every_published_report(as_user, users, demo, settings, monkeypatch):
+    """A province has ~2,000 agencies: the platform check took only the first 50 (the upload
+    cap). Now every published report of the scope is checked, in the background when there
+    are many, rendered one at a time by the worker, and the page says how many."""
+    pytest.importorskip("gongkai.checker")
+    ad = pytest.importorskip("gongkai.annualreports.demo")
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from gongkai.annualreports import services as ar
+    from gongkai.annualreports.models import AnnualReport, ReportVersion
+    from gongkai.supervision import checking
+
+    ad.build(demo)
+    report = AnnualReport.objects.get(agency=demo["青山市:教育局"], year=2025)
+    report.status = "reviewed"
+    report.save()
+    v = ar.publish(users["head"], report)
+    others = ["青山市:财政局", "青山市:松林县:教育局", "青山市:石桥县:民政局"]
+    for key in others:  # the same published text under other agencies of the scope
+        a = demo[key]
+        r = AnnualReport.objects.create(agency=a, year=2025, format="2021", status="published")
+        snap = {**v.snapshot, "agency": {**v.snapshot["agency"], "id": a.pk, "name": a.name}}
+        ReportVersion.objects.create(report=r, number=1, snapshot=snap, published_at=timezone.now())
+    monkeypatch.setattr(checking, "MAX_FILES", 2)  # the cap that used to cut the list
+    monkeypatch.setattr(checking, "SYNC_MAX_FILES", 2)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    c = as_user("supervisor")
+    r = c.post(reverse("supervision:checker"), {"platform_year": "2025"}, follow=True)
+    batch = CheckBatch.objects.get()
+    assert batch.total == 4 and batch.state == CheckBatch.State.QUEUED
+    assert "共选取本平台4份已发布的年度报告" in r.content.decode()
+    assert not batch.reports.exclude(source=None).exists()  # nothing rendered in the request
+    (job,) = DBTaskResult.objects.all()
+    job.task.call(*job.args_kwargs["args"])
+    batch.refresh_from_db()
+    assert batch.state == CheckBatch.State.DONE and batch.done == 4
+    rows = list(batch.reports.order_by("position"))
+    assert all(not x.error and x.result.get("year") == 2025 for x in rows)
+    assert {x.result["agency"] for x in rows} >= {"青山市教育局", "青山市财政局"}
+    page = c.get(reverse("supervision:checker_batch", args=[batch.pk])).content.decode()
+    assert "本批共4份，已全部检查" in page
+
+
 def test_batch_size_cap_gives_error_rows(as_user, demo, monkeypatch):
     from gongkai.supervision import checking
 

@@ -8,13 +8,13 @@ from django.db import migrations
 def install(apps, schema_editor):
     from gongkai.publications import dblock
 
-    dblock.install(schema_editor.connection)
+    dblock.install(schema_editor.connection, ["published_at"])
 
 
 def uninstall(apps, schema_editor):
     from gongkai.publications import dblock
 
-    dblock.uninstall(schema_editor.connection)
+    dblock.uninstall(schema_editor.connection, ["published_at"])
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,7 @@
 """`gongkai report AGENCY YEAR [--format 2021|2019] --json|--docx F|--pdf F|--xlsx F`
 
-AGENCY is an agency id or its 统一社会信用代码. Without a published flag the figures are built
+AGENCY is an agency id, its 统一社会信用代码, its full name or a unique short name (an ambiguous
+name is refused with the candidates listed). Without a published flag the figures are built
 from the records now (plus hand-entered figures); `--published` exports the latest published
 version instead. Batch: `gongkai report --all YEAR --out DIR` or
 `gongkai report AGENCY YEAR --subtree --out DIR` writes one JSON per agency (one grouped query
