@@ -105,3 +105,12 @@ def test_filter_in_english(client, demo, published):
         tree.css_first("label[for=s-agency]").text(strip=True)
         == "Agency (including subordinate agencies)"
     )
+
+
+def test_the_navigation_marks_the_current_section_once(client, demo, published):
+    for path, current in (("/", "/"), ("/search/?q=教育", "/search/"), ("/agencies/", "/agencies/")):
+        html = HTMLParser(client.get(path).content.decode())
+        marked = [a.attributes["href"] for a in html.css(".main-nav a[aria-current='page']")]
+        assert marked == [current], path
+        hrefs = [a.attributes["href"] for a in html.css(".main-nav a")]
+        assert len(hrefs) == len(set(hrefs)), path  # no section listed twice

@@ -14,6 +14,17 @@ def optional_url(name, *args):
 
 
 @register.filter
+def nav_current(url, path):
+    """` aria-current="page"` on a navigation link whose section holds the current page: the
+    home link only on "/", any other link on its own path and the paths below it."""
+    from django.utils.safestring import mark_safe
+
+    if url and (path == url or (url != "/" and path.startswith(url))):
+        return mark_safe(' aria-current="page"')
+    return ""
+
+
+@register.filter
 def person(user):
     """A staff member's display name: full name, else username, else an em dash (for records
     whose actor is unknown, e.g. imported ones). Safe where the user is None."""
