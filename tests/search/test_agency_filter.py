@@ -108,7 +108,11 @@ def test_filter_in_english(client, demo, published):
 
 
 def test_the_navigation_marks_the_current_section_once(client, demo, published):
-    for path, current in (("/", "/"), ("/search/?q=教育", "/search/"), ("/agencies/", "/agencies/")):
+    for path, current in (
+        ("/", "/"),
+        ("/search/?q=教育", "/search/"),
+        ("/agencies/", "/agencies/"),
+    ):
         html = HTMLParser(client.get(path).content.decode())
         marked = [a.attributes["href"] for a in html.css(".main-nav a[aria-current='page']")]
         assert marked == [current], path
