@@ -4,7 +4,10 @@
     python bench/search_bench.py --n 200000           # larger
     python bench/search_bench.py --backends sqlite    # SQLite only
 
-Prints, per database: indexing rate (documents/s, target ≥ 2,000), search latency p50/p95
+Prints, per database: indexing rates (documents/s, target ≥ 2,000) of the bulk path (all
+documents into an empty index, ``index_documents(bulk=True)`` as the reindex command does) and
+of the incremental path (``--incremental`` further documents added to the full index in
+500-document transactions, as publishing does), search latency p50/p95
 (target p95 ≤ 50 ms) against a ``LIKE '%q%'`` scan over the same rows in the same run (target
 ≥ 100× faster), and recall against substring truth computed in Python over the normalised
 text for 1-, 2- and 4-character queries and traditional-character queries (target ≥ 0.99).
@@ -15,6 +18,7 @@ bench/gen_documents.py (cached under var/bench/).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import random
@@ -143,7 +147,7 @@ def worker(args) -> None:
             d["published_at"] = datetime.fromisoformat(d["published_at"])
             docs.append(SearchDoc(**d))
     t0 = time.perf_counter()
-    search.index_documents(docs)
+    search.index_documents(docs, bulk=True)
     index_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     b.optimize()
@@ -230,6 +234,12 @@ def worker(args) -> None:
             "truth_docs": relevant,
             "false_hits": wrong,
         }
+    # Incremental path: copies of the first documents under new ids, into the full index.
+    extra = [dataclasses.replace(d, id=d.id + 10 * len(docs)) for d in docs[: args.incremental]]
+    t0 = time.perf_counter()
+    search.index_documents(extra)
+    incr_s = time.perf_counter() - t0
+
     if tmp:  # the SQLite database of this run
         import shutil
 
@@ -243,6 +253,8 @@ def worker(args) -> None:
                 "index_docs_per_s": len(docs) / index_s,
                 "index_s": index_s,
                 "optimize_s": optimize_s,
+                "incr_n": len(extra),
+                "incr_docs_per_s": len(extra) / incr_s if extra else float("nan"),
                 "lat": {
                     k: {"p50": pct(v, 50), "p95": pct(v, 95), "max": max(v), "n": len(v)}
                     for k, v in lat.items()
@@ -266,6 +278,9 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=50, help="queries per class for latency")
     ap.add_argument("--recall-queries", type=int, default=25)
     ap.add_argument("--like-queries", type=int, default=12)
+    ap.add_argument(
+        "--incremental", type=int, default=10000, help="documents for the incremental rate"
+    )
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--backend", help=argparse.SUPPRESS)
     ap.add_argument("--docs", help=argparse.SUPPRESS)
@@ -293,6 +308,8 @@ def main() -> None:
             str(args.like_queries),
             "--seed",
             str(args.seed),
+            "--incremental",
+            str(args.incremental),
         ]
         if backend == "postgresql":
             cmd = [sys.executable, "-m", "tests.pgcluster", "--", *cmd]
@@ -304,10 +321,17 @@ def main() -> None:
     for r in results:
         print(f"\n== {r['backend']} · {r['n']:,} documents ==")
         ok = lambda c: "ok" if c else "MISSED"  # noqa: E731
+        with_opt = r["n"] / (r["index_s"] + r["optimize_s"])
         print(
-            f"indexing: {r['index_docs_per_s']:,.0f} docs/s ({r['index_s']:.1f} s, "
-            f"+{r['optimize_s']:.1f} s optimise)  target ≥ 2,000: "
+            f"indexing, bulk (all {r['n']:,} into an empty index): "
+            f"{r['index_docs_per_s']:,.0f} docs/s ({r['index_s']:.1f} s), "
+            f"{with_opt:,.0f} docs/s with optimise (+{r['optimize_s']:.1f} s)  target ≥ 2,000: "
             f"{ok(r['index_docs_per_s'] >= 2000)}"
+        )
+        print(
+            f"indexing, incremental ({r['incr_n']:,} more, 500 a transaction): "
+            f"{r['incr_docs_per_s']:,.0f} docs/s  target ≥ 2,000: "
+            f"{ok(r['incr_docs_per_s'] >= 2000)}"
         )
         for k, v in r["lat"].items():
             print(

@@ -38,13 +38,21 @@ def backend(using: str = "default"):
     raise NotImplementedError(f"search: unsupported database {conn.vendor}")
 
 
-def index_documents(docs: Iterable[SearchDoc], using: str = "default") -> int:
+def index_documents(docs: Iterable[SearchDoc], using: str = "default", bulk: bool = False) -> int:
     """Add or replace documents (by id). Returns how many were indexed.
 
     Batches are tokenised in a helper thread while the previous batch is written: the
     database driver releases the GIL while SQLite/PostgreSQL work, so both cores are used.
+
+    ``bulk=True`` is for loading many documents at once (hooks.rebuild: the search_reindex
+    command and the full-rebuild task): the backend's ``bulk()`` mode, i.e. on PostgreSQL one
+    transaction with the GIN indexes dropped and rebuilt at the end (searches wait for it), on
+    SQLite bulk pragmas, relaxed FTS5 merging and larger transactions. Call the backend's
+    ``optimize()`` afterwards. Single documents and small batches (publishing) take the
+    incremental path, which leaves the indexes in place.
     """
     from concurrent.futures import ThreadPoolExecutor
+    from contextlib import closing, nullcontext
     from itertools import islice
 
     from django.db import transaction
@@ -52,18 +60,27 @@ def index_documents(docs: Iterable[SearchDoc], using: str = "default") -> int:
     b = backend(using)
     it = iter(docs)
     batches = iter(lambda: list(islice(it, BATCH)), [])
-    n = 0
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = None
-        for batch in batches:
-            nxt = pool.submit(b.prepare, batch)
+    # Batches per transaction (SQLite bulk loads commit less often).
+    per_tx = getattr(b, "bulk_group", 1) if bulk else 1
+
+    def prepared():
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = None
+            for batch in batches:
+                nxt = pool.submit(b.prepare, batch)
+                if pending is not None:
+                    yield pending.result()
+                pending = nxt
             if pending is not None:
-                with transaction.atomic(using=using):
-                    n += b.write(pending.result())
-            pending = nxt
-        if pending is not None:
+                yield pending.result()
+
+    n = 0
+    with b.bulk() if bulk else nullcontext(), closing(prepared()) as stream:
+        for first in stream:
             with transaction.atomic(using=using):
-                n += b.write(pending.result())
+                n += b.write(first)
+                for more in islice(stream, per_tx - 1):
+                    n += b.write(more)
     return n
 
 

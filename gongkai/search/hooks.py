@@ -97,19 +97,25 @@ def sync(ids) -> int:
 
 
 def rebuild(batch: int = 2000, queryset=None) -> int:
-    """Re-index every public publication and drop whatever else the index holds."""
+    """Re-index every public publication (in bulk mode: search.index_documents) and drop
+    whatever else the index holds."""
     from . import backend, index_documents, remove
 
     seen: set[int] = set()
     qs = (public_publications() if queryset is None else queryset).order_by("pk")
-    last = 0
-    while True:
-        page = list(qs.filter(pk__gt=last).prefetch_related("attachments")[:batch])
-        if not page:
-            break
-        index_documents(to_doc(p) for p in page)
-        seen.update(p.pk for p in page)
-        last = page[-1].pk
+
+    def docs():
+        last = 0
+        while True:
+            page = list(qs.filter(pk__gt=last).prefetch_related("attachments")[:batch])
+            if not page:
+                return
+            for p in page:
+                seen.add(p.pk)
+                yield to_doc(p)
+            last = page[-1].pk
+
+    index_documents(docs(), bulk=True)
     remove(backend().indexed_ids() - seen)
     return len(seen)
 

@@ -20,6 +20,8 @@ Why: the previous design (characters with positions plus a positional pair colum
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from .. import text
 from ..types import SearchDoc
 from .base import (
@@ -67,6 +69,14 @@ DROP = [
     "DROP TABLE IF EXISTS search_fts",
     "DROP TABLE IF EXISTS search_entry",
 ]
+# Bulk loads (full rebuilds, bulk()): per-connection pragmas for the duration, and FTS5 options
+# (persistent, restored at the end). Measured writing 20,000 documents (prepared beforehand):
+# 2,119 docs/s as is, 2,722 with the cache and temp store, 3,041 with automerge 16, 3,579
+# committing 10,000 documents at a time with a 64 MB pending-terms buffer (bench/README.md).
+BULK_PRAGMAS = {"cache_size": -262144, "temp_store": 2}  # 256 MB page cache, temp in memory
+BULK_FTS5 = {"automerge": 16, "hashsize": 64 * 1024 * 1024}
+FTS5_DEFAULTS = {"automerge": 4, "hashsize": 1024 * 1024}
+FTS5_TABLES = ("search_fts", "search_title_fts")
 # What a search_entry row needs to rebuild its index tokens (deleting from search_fts).
 OLD_COLUMNS = "id, agency_id, column_id, year, title, body_text, index_number, document_number"
 # Confirms one word of three or more characters (five parameters, all the word).
@@ -183,6 +193,42 @@ class SQLiteBackend:
                 "INSERT INTO search_title_fts (rowid, title, facets) VALUES (%s, %s, %s)", titles
             )
         return len(entries)
+
+    # Batches of search.BATCH documents per transaction during a bulk load: FTS5 writes its
+    # pending terms out as a new segment at every commit.
+    bulk_group = 20
+
+    @contextmanager
+    def bulk(self):
+        """Loading many documents (a full rebuild): a larger page cache and in-memory temp
+        storage on this connection, and FTS5 merging segments less eagerly (automerge 16
+        instead of 4: fewer, larger merges) with a bigger pending-terms buffer; the caller's
+        ``optimize()`` merges everything at the end. The journal stays as configured (WAL,
+        synchronous=NORMAL): readers keep seeing committed batches, a crash loses nothing
+        committed. Everything is put back afterwards, also on failure."""
+        pragmas = dict(BULK_PRAGMAS)
+        if self.connection.in_atomic_block:  # SQLite refuses to change temp_store there
+            pragmas.pop("temp_store")
+        with self.connection.cursor() as c:
+            saved = {}
+            for name, value in pragmas.items():
+                c.execute(f"PRAGMA {name}")
+                saved[name] = c.fetchone()[0]
+                c.execute(f"PRAGMA {name} = {int(value)}")
+            for table in FTS5_TABLES:
+                for key, value in BULK_FTS5.items():
+                    c.execute(f"INSERT INTO {table} ({table}, rank) VALUES (%s, %s)", [key, value])
+        try:
+            yield
+        finally:
+            with self.connection.cursor() as c:
+                for name, value in saved.items():
+                    c.execute(f"PRAGMA {name} = {int(value)}")
+                for table in FTS5_TABLES:
+                    for key, value in FTS5_DEFAULTS.items():
+                        c.execute(
+                            f"INSERT INTO {table} ({table}, rank) VALUES (%s, %s)", [key, value]
+                        )
 
     def remove(self, ids) -> None:
         with self.connection.cursor() as c:
