@@ -303,6 +303,15 @@ def agency_level(agency: str, body: str) -> str:
         return "county"
     if re.search(r"省|自治区", a) and not re.search(r"[市县]", a):
         return "province"
+    # The four 直辖市 are province-level (their bodies may make 规章); their 区 are not.
+    if re.match(r"(北京|天津|上海|重庆)市", a) and not re.search(r"[区县]", a[3:]):
+        return "province"
+    # A 市辖区 (including a 新区 such as 浦东新区) and its departments: county level for what
+    # they may issue; development zones and 实验区 stay unknown.
+    if re.search(r"市[\u4e00-\u9fff]{1,6}?区", a) and not re.search(
+        r"开发区|实验区|高新区|经开区|示范区|园区", a
+    ):
+        return "county"
     head = body[:3000]
     if re.search(r"县本级|全县", body[:20000]):
         return "county"

@@ -56,3 +56,28 @@ def test_column_name_above_the_title_is_not_the_title():
     )
     assert rep.title == "某某县人民政府2020年政府信息公开工作年度报告"
     assert rep.agency == "某某县人民政府"
+
+
+@pytest.mark.parametrize(
+    "agency, level",
+    [
+        ("上海市人民政府办公厅", "province"),
+        ("北京市教育委员会", "province"),
+        ("重庆市人民政府", "province"),
+        ("上海市浦东新区人民政府", "county"),
+        ("天津市河东区人民政府", "county"),
+        ("青山市教育局", "prefecture"),
+        ("松林县人民政府", "county"),
+    ],
+)
+def test_the_four_municipalities_are_province_level(agency, level):
+    from gongkai.checker.meta import agency_level
+
+    assert agency_level(agency, "") == level
+
+
+def test_districts_and_zones():
+    from gongkai.checker.meta import agency_level
+
+    assert agency_level("青山市东城区教育局", "") == "county"
+    assert agency_level("平潭综合实验区管委会", "") == "unknown"

@@ -371,3 +371,21 @@ def test_reply_files_are_offered_to_the_applicant_and_nothing_else(client, edu, 
     with letter.docx.open("rb") as f:
         text = document_text(f.read())
     assert "所涉政府信息见附件" in text
+
+
+def test_personal_data_never_reaches_the_logs(client, edu, users, caplog, settings):
+    """Everything any logger writes during intake, a refused submission, tracking and a staff
+    reply holds none of the applicant's personal data (DEVELOPERS.md: not in logs)."""
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    assert _apply(client, edu).status_code == 302
+    req = InfoRequest.objects.get()
+    _apply(client, edu, id_number="110105194912310021")  # refused: wrong check character
+    client.post(reverse("inforequests_public:track"), {"number": req.tracking_number, "code": "X"})
+    client.get("/staff/requests/999999/")
+    client.get(f"/documents/999999999/?q={req.tracking_number}")  # a 404: django.request logs it
+    assert caplog.records  # the loggers did write (e.g. django.request for the refused pages)
+    text = caplog.text + "".join(str(r.args) for r in caplog.records)
+    for secret in (ID_NUMBER, "110105194912310021", PHONE, "李四", "lisi@example.com", "幸福路2号"):
+        assert secret not in text, secret
