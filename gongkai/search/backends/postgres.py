@@ -130,6 +130,19 @@ def _word_table():
     return word
 
 
+def _distinct(v):
+    """Sorted distinct values (np.unique's hash-based path is ~2× slower on ~1,000 values)."""
+    import numpy as np
+
+    v = np.sort(v)
+    if len(v) < 2:
+        return v
+    keep = np.empty(len(v), dtype=bool)
+    keep[0] = True
+    np.not_equal(v[1:], v[:-1], out=keep[1:])
+    return v[keep]
+
+
 def tsvector_binary(s: str) -> bytes:
     """The distinct tokens of text.index_tokens(s) (every character and adjacent pair) as the
     binary input of a tsvector: a count, then each lexeme NUL-terminated with zero positions.
@@ -144,9 +157,9 @@ def tsvector_binary(s: str) -> bytes:
     else:
         a = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32)
         word = _word_table()[a]
-    chars = np.unique(a[word])
+    chars = _distinct(a[word])
     both = word[:-1] & word[1:]
-    pairs = np.unique((a[:-1][both].astype(np.uint64) << 32) | a[1:][both])
+    pairs = _distinct((a[:-1][both].astype(np.uint64) << 32) | a[1:][both])
     # Each character lexeme is c NUL NUL NUL (the NUL ends the string, then npos = 0 as two
     # bytes); each pair c1 c2 NUL NUL NUL. UTF-32 zeros become those NULs in UTF-8.
     k = 4 * len(chars)
