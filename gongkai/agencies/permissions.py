@@ -105,13 +105,19 @@ def agencies_for(user, action: str | Action) -> QuerySet[Agency]:
     return Agency.objects.filter(q)
 
 
-def supervised_subtree(user, agency: Agency, level: str | None = None) -> QuerySet[Agency]:
-    """The agencies of ``agency``'s subtree that ``user`` supervises, ACTIVE ones only, the
-    agency itself included (the 公开办 also oversees its own government's work).
+def supervised_subtree(
+    user, agency: Agency, level: str | None = None, *, include_inactive: bool = False
+) -> QuerySet[Agency]:
+    """The agencies of ``agency``'s subtree that ``user`` supervises, the agency itself included
+    (the 公开办 also oversees its own government's work).
 
-    The one scope of every supervisor's status view — the supervision table, the annual-report
-    dashboard and roll-up — so that they list the same agencies."""
-    qs = agencies_for(user, Action.SUPERVISE).filter(path__startswith=agency.path, is_active=True)
+    ACTIVE ones only by default: the one scope of every supervisor's status view (the
+    supervision table, the annual-report dashboard) so that they list the same agencies.
+    Figures summed over the subtree (the report roll-up) pass ``include_inactive=True``: the
+    cases of an agency abolished or merged during the year still happened in that year."""
+    qs = agencies_for(user, Action.SUPERVISE).filter(path__startswith=agency.path)
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
     if level:
         qs = qs.filter(level=level)
     return qs

@@ -394,7 +394,9 @@ def rollup(request, year):
     agency = _current(request)
     if not can(request.user, Action.SUPERVISE, agency):
         raise PermissionDenied
-    ids = list(supervised_subtree(request.user, agency).values_list("pk", flat=True))
+    ids = list(
+        supervised_subtree(request.user, agency, include_inactive=True).values_list("pk", flat=True)
+    )
     fmt = builder.format_for(year)
     cells = builder.build_cells(ids, year, fmt)
     findings = check_cells(fmt, cells)

@@ -36,7 +36,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -806,15 +806,40 @@ def render_pending(letter_id: int):
     return letter
 
 
+# A letter still pending after this long most likely waits for a worker that is not running
+# (``gongkai db_worker``): staff are told so and may render it in their own request.
+STUCK_AFTER = timedelta(minutes=5)
+
+
+def is_stuck(letter, now=None) -> bool:
+    from django.utils import timezone
+
+    from gongkai.inforequests.models import LetterStatus
+
+    now = now or timezone.now()
+    return letter.status == LetterStatus.PENDING and now - letter.created_at > STUCK_AFTER
+
+
 def retry(letter) -> None:
-    """Staff's retry of a failed letter: back to pending, rendered after this commit."""
+    """Staff's retry of a failed letter: back to pending, rendered after this commit. A letter
+    stuck in pending (no worker) is rendered in this request, after the commit, not queued."""
     from gongkai.inforequests.models import Letter, LetterStatus
 
-    updated = Letter.objects.filter(pk=letter.pk, status=LetterStatus.FAILED).update(
+    pk = letter.pk
+    if is_stuck(letter):
+
+        def now():
+            try:
+                render_pending(pk)
+            except LetterError:
+                pass  # recorded on the row (status "failed")
+
+        after_commit(now)
+        return
+    updated = Letter.objects.filter(pk=pk, status=LetterStatus.FAILED).update(
         status=LetterStatus.PENDING, error=""
     )
     if updated:
-        pk = letter.pk
         after_commit(lambda: render_after_commit(pk))
 
 

@@ -489,6 +489,13 @@ class Letter(models.Model):
         return self.title or self.kind
 
     @property
+    def stuck(self) -> bool:
+        """Pending for longer than the worker should take (see letters.STUCK_AFTER)."""
+        from .letters import is_stuck
+
+        return is_stuck(self)
+
+    @property
     def display_title(self) -> str:
         """The title in the request's language when it is the standard one of its kind (the
         document itself stays Chinese); a title set by hand is shown as written."""

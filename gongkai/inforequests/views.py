@@ -251,11 +251,12 @@ def _detail_context(request, req, bound=None):
 @login_required
 @require_POST
 def letter_retry(request, pk):
-    """Render a failed letter again (after commit; the case itself is not touched)."""
+    """Render a failed letter again, or a stuck pending one (after commit; the case itself is
+    not touched)."""
     letter = get_object_or_404(Letter.objects.select_related("request"), pk=pk)
     if not can(request.user, Action.EDIT, letter.request):
         raise PermissionDenied
-    if letter.status != LetterStatus.FAILED:
+    if letter.status != LetterStatus.FAILED and not letter.stuck:
         messages.error(request, _("该文书不是生成失败状态。"))
     else:
         letters.retry(letter)

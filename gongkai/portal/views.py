@@ -19,9 +19,23 @@ def _tree(agencies):
     return [build(r) for r in roots]
 
 
+HOME_LATEST = 8
+
+
 def home(request):
+    from gongkai.publications.selectors import public_publications
+
     agencies = list(Agency.objects.filter(is_active=True).order_by("path"))
-    return render(request, "portal/home.html", {"tree": _tree(agencies), "count": len(agencies)})
+    latest = (
+        public_publications()
+        .select_related("publisher")
+        .order_by("-published_at", "-pk")[:HOME_LATEST]
+    )
+    return render(
+        request,
+        "portal/home.html",
+        {"tree": _tree(agencies), "count": len(agencies), "latest": latest},
+    )
 
 
 def agency_list(request):

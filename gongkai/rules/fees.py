@@ -109,10 +109,15 @@ class FeeResult:
         }
 
 
-def format_yuan(amount: Decimal) -> str:
-    """2000 → "2,000元"; keeps fen if any (never the case with the official tariffs)."""
+def format_amount(amount: Decimal) -> str:
+    """2000 → "2,000"; keeps fen if any (never the case with the official tariffs)."""
     q = amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount
-    return f"{q:,}元"
+    return f"{q:,}"
+
+
+def format_yuan(amount: Decimal) -> str:
+    """2000 → "2,000元"."""
+    return f"{format_amount(amount)}元"
 
 
 def _check_count(value, what):

@@ -86,7 +86,8 @@ def test_a_correction_keeps_the_first_publication_date(demo, users):
 
 
 def test_dashboard_and_supervision_table_list_the_same_agencies(demo, as_user):
-    """One scope for both status views: an inactive agency is in neither."""
+    """One scope for both status views: an inactive agency is in neither (but its records
+    still count in the roll-up)."""
     from gongkai.supervision.selectors import dashboard_rows
 
     gone = demo["青山市:财政局"]
@@ -101,8 +102,9 @@ def test_dashboard_and_supervision_table_list_the_same_agencies(demo, as_user):
     rows, _totals, _keys = dashboard_rows(sup, demo["青山市"])
     dash = c.get("/staff/reports/dashboard/?year=2025").context["rows"]
     assert [r.agency.pk for r in rows] == [r["agency"].pk for r in dash]
+    # The roll-up sums figures over every agency of the subtree, the inactive one included.
     rollup = c.get("/staff/reports/rollup/2025/").context["n"]
-    assert rollup == len(rows)
+    assert rollup == len(rows) + 1
 
 
 def test_status_rows_warn_in_january_and_late_after(demo, users):

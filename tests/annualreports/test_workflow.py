@@ -200,3 +200,18 @@ def test_demo_2024_report_published_before_the_deadline(demo):
     report = reports_with_first_publication([edu.pk], 2024).get()
     row = status_for(edu, 2024, report, dt.date(2025, 6, 1))
     assert row["level"] == "ok" and row["published_on"] == day
+
+
+def test_rollup_counts_an_inactive_agency_the_dashboard_does_not_list_it(demo, as_user):
+    """An agency abolished during the year: its records still count in the roll-up (it sums
+    over every agency of the subtree), but it has no report to publish, so the status views
+    leave it out."""
+    gone = demo["青山市:松林县:民政局"]
+    n_all = demo["青山市"].subtree().count()
+    gone.is_active = False
+    gone.save()
+    sup = as_user("supervisor")
+    page = sup.get("/staff/reports/rollup/2025/").content.decode()
+    assert f"汇总 {n_all} 个机关的记录" in page
+    dash = sup.get("/staff/reports/dashboard/?year=2025").content.decode()
+    assert "松林县民政局" not in dash and "松林县教育局" in dash

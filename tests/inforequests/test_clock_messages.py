@@ -2,6 +2,7 @@
 rules give a Chinese msgid with named fields, the case page and the /deadline/ calculator
 translate it and write its dates in the language's own format. Triggered by real events."""
 
+import re
 from datetime import date
 
 import pytest
@@ -136,3 +137,25 @@ def test_calculator_warnings_and_errors_in_english(client, demo):
     )
     assert r.status_code == 400
     assert r.json()["detail"] == "登记了缴费（2025年6月10日），但没有待缴费的收费通知"
+
+
+@pytest.mark.django_db
+def test_fee_computation_lines_follow_the_page_language(make_case, users, as_user):
+    import html as htmlmod
+
+    req = make_case(day="2025-06-03")
+    services.assign(req, users["clerk"], users["clerk"])
+    services.issue_fee_notice(
+        req, users["clerk"], on=date(2025, 6, 10), method="per_page", pages=300
+    )
+    lines = req.fee_notices.get().lines
+    assert len(lines) >= 2
+    zh = htmlmod.unescape(case_page(chinese(as_user("clerk")), req))
+    for ln in lines:  # rebuilt from the numbers, the Chinese equals the notice's own text
+        assert f"<li>{ln['text']}</li>" in zh, re.findall(r"<li>第[^<]*</li>", zh)
+    en = htmlmod.unescape(case_page(english(as_user("clerk")), req))
+    free = next(ln for ln in lines if ln["rate"] in ("0", "0.00"))
+    assert f"pages {free['first']}–{free['last']}: {free['units']} pages, free" in en
+    paid = lines[-1]
+    assert f"pages {paid['first']}–{paid['last']}: {paid['units']} pages × CNY " in en
+    assert "页" not in en.split("docs-h")[1].split("</section>")[0]

@@ -213,3 +213,37 @@ def test_background_mode_is_an_environment_switch_bin_start_turns_on():
     worker = start.index("db_worker")
     export = start.index("export GONGKAI_LETTERS_IN_BACKGROUND=${GONGKAI_LETTERS_IN_BACKGROUND:-1}")
     assert worker < export < start.index("runserver")
+
+
+@pytest.mark.django_db
+def test_a_letter_stuck_without_worker_is_flagged_and_rendered_on_request(
+    make_case, users, letters_after_commit, django_capture_on_commit_callbacks, settings
+):
+    from datetime import timedelta
+
+    from django.test import Client
+    from django.utils import timezone
+
+    settings.GONGKAI = {**settings.GONGKAI, "LETTERS_IN_BACKGROUND": True}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        req = make_case(day="2025-06-03")
+    letter = Letter.objects.get(request=req, kind="receipt")
+    staff = Client()
+    staff.force_login(users["clerk"])
+    detail = reverse("inforequests:detail", args=[req.pk])
+
+    def item():
+        page = staff.get(detail).content.decode()
+        return page.split(f'id="letter-{letter.pk}"', 1)[1].split("</li>", 1)[0]
+
+    assert "生成中" in item() and "db_worker" not in item()  # just queued: nothing to say yet
+    Letter.objects.filter(pk=letter.pk).update(created_at=timezone.now() - timedelta(minutes=6))
+    assert "db_worker" in item() and "立即生成" in item()
+    # Nobody runs the worker: "立即生成" renders it in the staff member's request.
+    with django_capture_on_commit_callbacks(execute=True):
+        r = staff.post(reverse("inforequests:letter_retry", args=[letter.pk]))
+    assert r.status_code == 302
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.READY and letter.pdf
+    assert "生成中" not in item()

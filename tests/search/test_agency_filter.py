@@ -118,3 +118,10 @@ def test_the_navigation_marks_the_current_section_once(client, demo, published):
         assert marked == [current], path
         hrefs = [a.attributes["href"] for a in html.css(".main-nav a")]
         assert len(hrefs) == len(set(hrefs)), path  # no section listed twice
+
+
+def test_portal_home_lists_the_latest_public_documents_only(client, demo, published):
+    html = HTMLParser(client.get("/").content.decode())
+    titles = [a.text(strip=True) for a in html.css(".home-latest a")]
+    assert set(titles) == {"教育局文件一", "教育局文件二", "城关镇文件", "民政局文件"}
+    assert "白水市草稿" not in html.html and "白水市依申请" not in html.html

@@ -43,3 +43,38 @@ def localized(notice):
     from gongkai.core.i18n import localize
 
     return localize(notice)
+
+
+@register.filter
+def fee_line(line, method):
+    """One tier of a fee computation (``rules.fees.FeeLine.to_dict``) in the request's language,
+    rebuilt from its numbers; the stored ``text`` is the Chinese of the notice itself."""
+    from decimal import Decimal, InvalidOperation
+
+    from django.utils.translation import gettext as _
+
+    from gongkai.rules.fees import format_amount
+
+    try:
+        first, last, units = int(line["first"]), int(line["last"]), int(line["units"])
+        rate, amount = Decimal(line["rate"]), Decimal(line["amount"])
+    except (KeyError, TypeError, ValueError, InvalidOperation):
+        return line.get("text", "") if isinstance(line, dict) else ""
+
+    def yuan(x):
+        return _("%(amount)s元") % {"amount": format_amount(x)}
+
+    pages = method == "per_page"
+    if first == last:
+        span = (_("第%(n)s页") if pages else _("第%(n)s件")) % {"n": first}
+    else:
+        span = (_("第%(a)s–%(b)s页") if pages else _("第%(a)s–%(b)s件")) % {"a": first, "b": last}
+    if not rate:
+        fmt = _("%(span)s：%(n)s页，免费") if pages else _("%(span)s：%(n)s件，免费")
+        return fmt % {"span": span, "n": units}
+    fmt = (
+        _("%(span)s：%(n)s页 × %(rate)s = %(amount)s")
+        if pages
+        else _("%(span)s：%(n)s件 × %(rate)s = %(amount)s")
+    )
+    return fmt % {"span": span, "n": units, "rate": yuan(rate), "amount": yuan(amount)}
