@@ -257,8 +257,14 @@ class PostgresBackend:
             c.execute("DELETE FROM search_entry")
 
     def optimize(self) -> None:
+        """After a (bulk) load: VACUUM sets the hint bits and the visibility map of the rows
+        just written, so searches do not pay for that on first touch; ANALYZE refreshes the
+        planner's statistics. VACUUM cannot run inside a transaction: there, ANALYZE only."""
         with self.connection.cursor() as c:
-            c.execute("ANALYZE search_entry")
+            if self.connection.in_atomic_block:
+                c.execute("ANALYZE search_entry")
+            else:
+                c.execute("VACUUM (ANALYZE) search_entry")
 
     def count(self) -> int:
         with self.connection.cursor() as c:
