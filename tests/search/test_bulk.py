@@ -37,6 +37,9 @@ def sqlite_settings() -> dict:
         out = {"cache_size": c.fetchone()[0]}
         c.execute("PRAGMA temp_store")
         out["temp_store"] = c.fetchone()[0]
+        # Effective FTS5 settings: an absent row means FTS5's default (automerge 4, hashsize
+        # 1 MiB); restoring writes the default back as a row, which is the same setting.
+        out.update({"fts.automerge": 4, "fts.hashsize": 1048576})
         c.execute("SELECT k, v FROM search_fts_config WHERE k IN ('automerge', 'hashsize')")
         out.update({f"fts.{k}": int(v) for k, v in c.fetchall()})
     return out
