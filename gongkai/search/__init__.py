@@ -38,18 +38,25 @@ def backend(using: str = "default"):
     raise NotImplementedError(f"search: unsupported database {conn.vendor}")
 
 
-def index_documents(docs: Iterable[SearchDoc], using: str = "default", bulk: bool = False) -> int:
+def index_documents(
+    docs: Iterable[SearchDoc],
+    using: str = "default",
+    bulk: bool = False,
+    replace_all: bool = False,
+) -> int:
     """Add or replace documents (by id). Returns how many were indexed.
 
     Batches are tokenised in a helper thread while the previous batch is written: the
     database driver releases the GIL while SQLite/PostgreSQL work, so both cores are used.
 
     ``bulk=True`` is for loading many documents at once (hooks.rebuild: the search_reindex
-    command and the full-rebuild task): the backend's ``bulk()`` mode, i.e. on PostgreSQL one
-    transaction with the GIN indexes dropped and rebuilt at the end (searches wait for it), on
-    SQLite bulk pragmas, relaxed FTS5 merging and larger transactions. Call the backend's
-    ``optimize()`` afterwards. Single documents and small batches (publishing) take the
-    incremental path, which leaves the indexes in place.
+    command and the full-rebuild task). PostgreSQL (``bulk_load``): a shadow table filled by
+    one process per core and swapped in (searches go on meanwhile, writers wait; an id may
+    occur once); SQLite (``bulk()``): bulk pragmas, relaxed FTS5 merging and larger
+    transactions. Call the backend's ``optimize()`` afterwards. ``replace_all=True`` lets a
+    backend that loads a new table drop the documents not given (SQLite keeps them:
+    hooks.rebuild removes those itself). Single documents and small batches (publishing) take
+    the incremental path, which leaves the indexes in place.
     """
     from concurrent.futures import ThreadPoolExecutor
     from contextlib import closing, nullcontext
@@ -60,6 +67,8 @@ def index_documents(docs: Iterable[SearchDoc], using: str = "default", bulk: boo
     b = backend(using)
     it = iter(docs)
     batches = iter(lambda: list(islice(it, BATCH)), [])
+    if bulk and hasattr(b, "bulk_load"):
+        return b.bulk_load(batches, replace_all=replace_all)
     # Batches per transaction (SQLite bulk loads commit less often).
     per_tx = getattr(b, "bulk_group", 1) if bulk else 1
 

@@ -115,8 +115,14 @@ def rebuild(batch: int = 2000, queryset=None) -> int:
                 yield to_doc(p)
             last = page[-1].pk
 
-    index_documents(docs(), bulk=True)
-    remove(backend().indexed_ids() - seen)
+    index_documents(docs(), bulk=True, replace_all=True)
+    # What is still indexed but was not read: withdrawn meanwhile, or (SQLite) left from
+    # before. A document published while this ran was not read either but is public now:
+    # its own update keeps it.
+    stale = backend().indexed_ids() - seen
+    if stale:
+        stale -= set(qs.filter(pk__in=stale).values_list("pk", flat=True))
+    remove(stale)
     return len(seen)
 
 

@@ -268,10 +268,17 @@ def tsquery_literal(words: list[str], op: str = " & ") -> str:
     return op.join(f"'{t}'" for t in word_tokens(words))
 
 
+_ASCII_BRACKETS = re.compile(r"[\[\](){}<>]")
+
+
 def lookup_key(s: str) -> str:
     """Key for exact 索引号 / 文号 lookup: normalised, no spaces, brackets unified."""
     from gongkai.rules.index_numbers import normalise_document_number
 
+    if s and s.isascii() and not _ASCII_BRACKETS.search(s):
+        # Most 索引号 (e.g. 102375700/2008-00001): no 文号 pattern can match without a
+        # bracket or 令/号, so parsing (~25 µs) would return the text as it is.
+        return re.sub(r"\s+", "", s).upper()
     s = normalise_document_number(unicodedata.normalize("NFKC", s or "").strip())
     s = re.sub(r"\s+", "", s)
     return s.upper().replace("[", "〔").replace("]", "〕").replace("【", "〔").replace("】", "〕")

@@ -109,3 +109,141 @@ def test_tsvector_binary_holds_exactly_the_index_tokens():
         assert lexemes[-1] == ""
         assert len(lexemes) - 1 == n == len(set(lexemes[:-1]))
         assert set(lexemes[:-1]) == set(text.index_tokens(s).split()), s
+
+
+def test_tsvector_binary_sends_lexemes_in_the_servers_order():
+    """tsvectorrecv sorts lexemes that arrive out of order (bytewise, a prefix first): sent
+    in that order the server skips the sort."""
+    from gongkai.search.backends.postgres import tsvector_binary
+
+    for s in ["a ab abc 政府 政 府政", "ＡＢＣ１２３ 體育館\u3000義務教育", "𠀀𠀁和𠀂 z", "收费"]:
+        lexemes = [x for x in tsvector_binary(s)[4:].split(b"\0\0\0") if x]
+        assert lexemes == sorted(lexemes), s
+
+
+def layout() -> dict:
+    from gongkai.search.backends import postgres as pg
+
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT c.relname, c.relkind FROM pg_class c"
+            " JOIN pg_namespace ns ON ns.oid = c.relnamespace"
+            " WHERE ns.nspname = current_schema() AND starts_with(c.relname, 'search_entry')"
+            " AND c.relkind IN ('r', 'p', 'i', 'I')"
+        )
+        rels = dict(c.fetchall())
+        c.execute(
+            "SELECT attcompression FROM pg_attribute WHERE attrelid = to_regclass(%s)"
+            " AND attname = 'tsv'",
+            [f"{pg.TABLE}_p0"],
+        )
+        row = c.fetchone()
+        compression = row[0] if row else None
+    return {"rels": rels, "tsv_compression": compression}
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("workers", [1, 2])
+def test_bulk_load_lays_out_partitions_with_every_index(workers):
+    from gongkai.search.backends import postgres as pg
+
+    docs = random_corpus(120, seed=4)
+    b = search.backend()
+    assert b.bulk_load([docs[:50], docs[50:]], workers=workers) == 120
+    got = layout()
+    rels = got["rels"]
+    assert rels["search_entry"] == "p"
+    assert all(rels[f"search_entry_p{i}"] == "r" for i in range(pg.PARTITIONS))
+    for suffix in ["pkey", *pg.INDEXES]:
+        assert rels[f"search_entry_{suffix}"] == "I", suffix  # the parent's, attached
+        for i in range(pg.PARTITIONS):
+            assert rels[f"search_entry_p{i}_{suffix}"] == "i", (i, suffix)
+    assert not [r for r in rels if r.startswith(pg.LOAD)]
+    assert got["tsv_compression"] == "l"  # lz4
+    for q in ["政府", "信", "条例规定"]:
+        assert b.match_ids([q], Filters()) == truth(docs, q), q
+    from django.db import IntegrityError
+
+    with pytest.raises(IntegrityError):  # the primary key holds across partitions
+        with connection.cursor() as c:
+            c.execute("INSERT INTO search_entry SELECT * FROM search_entry_p0 LIMIT 1")
+
+
+@pytest.mark.postgres_only
+def test_searches_go_on_while_a_bulk_load_runs_and_writers_wait(monkeypatch):
+    monkeypatch.setattr(search, "BATCH", 5)
+    import psycopg
+
+    search.index_documents([doc(1, "原有的通知", "正文")])
+    params = {
+        k: v
+        for k, v in connection.get_connection_params().items()
+        if k not in ("cursor_factory", "context")
+    }
+    seen = {}
+
+    def docs():
+        batch = random_corpus(20, seed=9)[1:]
+        yield from batch[:10]
+        with psycopg.connect(**params, autocommit=True) as other:
+            other.execute("SET statement_timeout = '5s'")
+            seen["count"] = other.execute("SELECT count(*) FROM search_entry").fetchone()[0]
+            other.execute("SET lock_timeout = '200ms'")
+            try:
+                other.execute("DELETE FROM search_entry WHERE id = 1")
+                seen["write"] = "done"
+            except psycopg.errors.LockNotAvailable:
+                seen["write"] = "waited"
+        yield from batch[10:]
+
+    assert search.index_documents(docs(), bulk=True) == 19
+    assert seen == {"count": 1, "write": "waited"}
+    assert search.backend().count() == 20  # the document given earlier is kept
+    assert [h.id for h in search.query("原有").hits] == [1]
+
+
+def test_replace_all_drops_what_the_load_did_not_bring():
+    search.index_documents([doc(1, "原有的通知", "正文"), doc(2, "另一个通知", "正文")])
+    search.index_documents(
+        [doc(2, "新的通知", "正文"), doc(3, "第三个", "正文")], bulk=True, replace_all=True
+    )
+    if connection.vendor == "postgresql":
+        assert search.backend().indexed_ids() == {2, 3}
+    else:  # SQLite keeps the others; hooks.rebuild removes them itself
+        assert search.backend().indexed_ids() == {1, 2, 3}
+    assert [h.id for h in search.query("新的").hits] == [2]
+
+
+@pytest.mark.postgres_only
+def test_an_id_twice_in_one_bulk_load_is_refused_and_changes_nothing():
+    search.index_documents([doc(1, "原有的通知", "正文")])
+    with pytest.raises(ValueError):
+        search.index_documents([doc(5, "甲", "乙"), doc(5, "丙", "丁")], bulk=True)
+    assert search.backend().indexed_ids() == {1}
+    assert not [r for r in layout()["rels"] if r.startswith("search_entry_load")]
+
+
+@pytest.mark.postgres_only
+def test_relayout_keeps_the_rows_of_an_unpartitioned_table():
+    """Migration 0007 on a database whose table predates the partitions."""
+    from gongkai.search.backends import postgres as pg
+
+    docs = random_corpus(30, seed=6)
+    search.index_documents(docs)
+    b = search.backend()
+    with connection.cursor() as c:  # the layout before 0007: one plain table
+        c.execute("CREATE TABLE old_entry (LIKE search_entry INCLUDING DEFAULTS)")
+        c.execute("INSERT INTO old_entry SELECT * FROM search_entry")
+        c.execute("DROP TABLE search_entry")
+        c.execute("ALTER TABLE old_entry RENAME TO search_entry")
+        c.execute("ALTER TABLE search_entry ADD PRIMARY KEY (id)")
+    assert layout()["rels"]["search_entry"] == "r"
+    b.relayout()
+    assert layout()["rels"]["search_entry"] == "p"
+    assert b.count() == 30
+    assert b.match_ids(["政府"], Filters()) == truth(docs, "政府")
+    b.relayout()  # already partitioned: nothing happens
+    assert b.count() == 30
+    assert pg.PARTITIONS == len(
+        [r for r, k in layout()["rels"].items() if k == "r" and r.startswith("search_entry_p")]
+    )

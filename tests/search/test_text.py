@@ -69,3 +69,22 @@ def test_lookup_key_unifies_document_number_brackets():
     assert text.lookup_key("国办函[2020]109号") == text.lookup_key("国办函〔2020〕109号")
     assert text.lookup_key("国办函（2020）109号") == text.lookup_key("国办函〔2020〕109号")
     assert text.lookup_key(" 000014349/2018-00222 ") == "000014349/2018-00222"
+
+
+def test_lookup_key_shortcut_for_plain_ascii_matches_the_full_parse(monkeypatch):
+    """Plain ASCII index numbers skip the 文号 parser; the key must be what the parser gives."""
+    import random
+
+    from gongkai.search import text
+
+    rnd = random.Random(4)
+    alphabet = "0123456789abcXYZ/-_.:# \t号令〔〕[]()（）【】"
+    samples = ["102375700/2008-00001", " ab-12 ", "QS(2024)3", "x[2019]1", "<1>", "a\x1cb"]
+    samples += [
+        "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 16))) for _ in range(3000)
+    ]
+    fast = [text.lookup_key(s) for s in samples]
+    monkeypatch.setattr(
+        text, "_ASCII_BRACKETS", type("All", (), {"search": lambda self, s: True})()
+    )
+    assert fast == [text.lookup_key(s) for s in samples]

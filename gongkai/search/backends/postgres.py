@@ -5,22 +5,24 @@ title alone (title tier of broad queries), both without positions: PostgreSQL ke
 256 positions per lexeme and none past 16,383, so phrase operators would silently miss
 matches in long documents. The GIN index finds the documents holding every character/bigram;
 ``strpos`` on the normalised text then confirms words of three or more characters (a bigram
-or a character lexeme is already exact), so recall stays exact. ``norm`` is lz4-compressed
-(migration 0006): strpos decompresses it for every candidate.
+or a character lexeme is already exact), so recall stays exact. The large columns are
+lz4-compressed (migrations 0006, 0007): strpos decompresses it for every candidate.
 
 Writes delete the ids and COPY the rows in PostgreSQL's binary format: the tsvector columns
-are built in Python as the binary wire form of distinct tokens (tsvector_binary, numpy), which
-the server takes ~3× faster than parsing the text form (measured with 10,000 documents, no GIN
-index: 1,869 rows/s from token text, 5,046 rows/s binary). Incremental writes then spend most
-server time on GIN insertion (~300 µs a document, fastupdate). ``bulk()`` (full rebuilds) drops
-the two GIN indexes for the load and builds them again at the end, inside one transaction
+are built in Python as the binary wire form of distinct tokens in the server's order
+(tsvector_binary, numpy), which the server takes several times faster than parsing the text
+form. Incremental writes then spend most server time on GIN insertion (~300 µs a document,
+fastupdate). Full rebuilds (``bulk_load``) fill a shadow table, partitioned like the live one,
+from one process per core, build each partition's indexes in parallel and swap the table in
 (bench/README.md has the figures).
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import struct
-from contextlib import contextmanager
+import time
 from datetime import UTC
 from functools import lru_cache
 
@@ -30,60 +32,115 @@ from psycopg.pq import Format
 from .. import text
 from .base import RANK_CAP, Filters, Row, chunks
 
+log = logging.getLogger(__name__)
+
 # Each counted row costs a detoast of the text (~30 µs): PostgreSQL counts only as far as it
 # must to choose between relevance ranking and the broad-query order; beyond that the portal
 # says "more than 1,000".
 COUNT_CAP = RANK_CAP
 
-CREATE = [
-    """CREATE TABLE IF NOT EXISTS search_entry (
-        id bigint PRIMARY KEY,
-        agency_id bigint NOT NULL,
-        column_id bigint,
-        year integer,
-        published_at timestamptz,
-        title text NOT NULL,
-        body_text text NOT NULL,
-        index_number text NOT NULL DEFAULT '',
-        document_number text NOT NULL DEFAULT '',
-        index_key text NOT NULL DEFAULT '',
-        docno_key text NOT NULL DEFAULT '',
-        title_norm text NOT NULL DEFAULT '',
-        norm text NOT NULL,
-        ttsv tsvector NOT NULL,
-        tsv tsvector NOT NULL
-    )""",
-    "CREATE INDEX IF NOT EXISTS search_entry_tsv ON search_entry USING gin (tsv)",
-    "CREATE INDEX IF NOT EXISTS search_entry_ttsv ON search_entry USING gin (ttsv)",
+TABLE = "search_entry"
+# Shadow table a bulk load fills while searches keep reading TABLE (bulk_load).
+LOAD = "search_entry_load"
+# Hash partitions by id: a bulk load builds each partition's indexes in its own server process
+# (PostgreSQL 15 builds one GIN index on one core; CREATE INDEX on a partition can run beside
+# CREATE INDEX on another). Queries scan every partition: four GIN scans of a quarter each.
+# A bulk load lays the table out anew, so changing this takes effect at the next rebuild.
+PARTITIONS = 4
+COLUMNS_DDL = """
+    id bigint NOT NULL,
+    agency_id bigint NOT NULL,
+    column_id bigint,
+    year integer,
+    published_at timestamptz,
+    title text NOT NULL,
+    body_text text NOT NULL,
+    index_number text NOT NULL DEFAULT '',
+    document_number text NOT NULL DEFAULT '',
+    index_key text NOT NULL DEFAULT '',
+    docno_key text NOT NULL DEFAULT '',
+    title_norm text NOT NULL DEFAULT '',
+    norm text NOT NULL,
+    ttsv tsvector NOT NULL,
+    tsv tsvector NOT NULL
+"""
+# Index name suffix → definition (the part after ON table). Each partition gets
+# {table}_p{i}_{suffix}; the partitioned parent {table}_{suffix}, which attaches them.
+INDEXES = {
+    "tsv": "USING gin (tsv)",
+    "ttsv": "USING gin (ttsv)",
     # Matches the ORDER BY of broad queries, so "newest first" stops after one page.
-    "CREATE INDEX IF NOT EXISTS search_entry_recent"
-    " ON search_entry (published_at DESC NULLS LAST, id DESC)",
-    "CREATE INDEX IF NOT EXISTS search_entry_index_key ON search_entry (index_key)",
-    "CREATE INDEX IF NOT EXISTS search_entry_docno_key ON search_entry (docno_key)",
-    "CREATE INDEX IF NOT EXISTS search_entry_agency ON search_entry (agency_id)",
-    "CREATE INDEX IF NOT EXISTS search_entry_column_year ON search_entry (column_id, year)",
+    "recent": "(published_at DESC NULLS LAST, id DESC)",
+    "index_key": "(index_key)",
+    "docno_key": "(docno_key)",
+    "agency": "(agency_id)",
+    "column_year": "(column_id, year)",
+}
+# Large texts (TOASTed): lz4 compresses and decompresses several times faster than the
+# default pglz; strpos reads norm, the GIN recheck and the bulk copy read the tsvectors.
+LZ4_COLUMNS = ("body_text", "norm", "ttsv", "tsv")
+
+
+def table_sql(name: str = TABLE, partitions: int | None = None) -> list[str]:
+    """The partitioned table and its partitions, without indexes."""
+    partitions = partitions or PARTITIONS
+    out = [f"CREATE TABLE IF NOT EXISTS {name} ({COLUMNS_DDL}) PARTITION BY HASH (id)"]
+    out += [
+        f"CREATE TABLE IF NOT EXISTS {name}_p{i} PARTITION OF {name}"
+        f" FOR VALUES WITH (MODULUS {partitions}, REMAINDER {i})"
+        for i in range(partitions)
+    ]
+    return out
+
+
+def partition_index_sql(name: str, i: int) -> list[str]:
+    """One partition's indexes (a bulk load runs these per partition, in parallel)."""
+    part = f"{name}_p{i}"
+    out = [f"CREATE UNIQUE INDEX IF NOT EXISTS {part}_pkey ON {part} (id)"]
+    out += [f"CREATE INDEX IF NOT EXISTS {part}_{k} ON {part} {v}" for k, v in INDEXES.items()]
+    return out
+
+
+def parent_index_sql(name: str = TABLE) -> list[str]:
+    """The parent's indexes: each finds the partitions' equal indexes and attaches them
+    instead of building anything."""
+    out = [f"ALTER TABLE {name} ADD CONSTRAINT {name}_pkey PRIMARY KEY (id)"]
+    out += [f"CREATE INDEX IF NOT EXISTS {name}_{k} ON {name} {v}" for k, v in INDEXES.items()]
+    return out
+
+
+CREATE = [
+    *table_sql(),
+    *(sql for i in range(PARTITIONS) for sql in partition_index_sql(TABLE, i)),
+    *parent_index_sql(),
 ]
-DROP = ["DROP TABLE IF EXISTS search_entry"]
+DROP = [f"DROP TABLE IF EXISTS {TABLE}", f"DROP TABLE IF EXISTS {LOAD}"]
 
 
-def tune_storage(connection, compression: str = "lz4") -> None:
-    """Compress the normalised text (which strpos reads for every candidate of a word of three
-    or more characters) with lz4, which decompresses several times faster than the default
-    pglz, and rewrite the existing values so they use it."""
+def tune_storage(connection, table: str = TABLE, rewrite: bool = True) -> None:
+    """Compress the large columns with lz4 (LZ4_COLUMNS; PostgreSQL ≥ 14 built with lz4,
+    otherwise pglz stays) and, with ``rewrite``, rewrite the existing values so they use it."""
     from django.db import DatabaseError, transaction
 
     with connection.cursor() as c:
         c.execute("SHOW server_version_num")
         if int(c.fetchone()[0]) < 140000:
             return
+        # ALTER on a partitioned table sets the default for partitions made later only.
+        c.execute(
+            "SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = %s::regclass",
+            [table],
+        )
+        tables = [table, *(r[0] for r in c.fetchall())]
         try:
             with transaction.atomic(using=connection.alias):
-                c.execute(
-                    f"ALTER TABLE search_entry ALTER COLUMN norm SET COMPRESSION {compression}"
-                )
+                for t in tables:
+                    for col in LZ4_COLUMNS:
+                        c.execute(f"ALTER TABLE {t} ALTER COLUMN {col} SET COMPRESSION lz4")
         except DatabaseError:  # a server built without lz4 keeps pglz
             return
-        c.execute("UPDATE search_entry SET norm = norm || ''")
+        if rewrite:
+            c.execute(f"UPDATE {table} SET norm = norm || '', body_text = body_text || ''")
 
 
 COLUMNS = (
@@ -101,10 +158,11 @@ TYPES = [
     "tsvector",
     "tsvector",
 ]
-# The GIN indexes a bulk load drops and rebuilds (CREATE statements above).
-GIN = {"search_entry_tsv": CREATE[1], "search_entry_ttsv": CREATE[2]}
-# A GIN build sorts its entries in maintenance_work_mem; with the default 64 MB it spills.
-BULK_MAINTENANCE_WORK_MEM = "1GB"
+# A GIN build sorts its entries in maintenance_work_mem (per building process); with the
+# default 64 MB it spills.
+BULK_MAINTENANCE_WORK_MEM = "512MB"
+# Documents a bulk-load worker prepares and copies per transaction.
+BULK_BATCH = 500
 TSVECTOR_OID = 3614
 
 
@@ -143,33 +201,111 @@ def _distinct(v):
     return v[keep]
 
 
+# Below this length (titles) plain Python beats numpy's fixed cost per call (~15 against
+# ~45 µs for a 30-character title).
+SHORT = 80
+
+
+def _tsvector_binary_short(s: str) -> bytes:
+    tokens: set[str] = set()
+    for run in s.translate(text._tables()[2]).split():
+        tokens.update(run)
+        tokens.update(run[i : i + 2] for i in range(len(run) - 1))
+    lexemes = sorted(t.encode() for t in tokens)  # UTF-8 byte order is the server's
+    return struct.pack("!i", len(lexemes)) + b"".join(x + b"\0\0\0" for x in lexemes)
+
+
 def tsvector_binary(s: str) -> bytes:
     """The distinct tokens of text.index_tokens(s) (every character and adjacent pair) as the
-    binary input of a tsvector: a count, then each lexeme NUL-terminated with zero positions.
-    The server sorts them (tsvectorrecv). Built with numpy over UTF-32 code points: ~160 µs a
-    document against ~320 µs for index_tokens, whose string splitting and set dominate."""
+    binary input of a tsvector: a count, then each lexeme NUL-terminated with zero positions,
+    in the server's order (bytewise, a prefix first). tsvectorrecv sorts lexemes that arrive
+    out of order; sent sorted, COPY costs the server ~100 µs a document less (measured with
+    20,000 documents: 220–280 → 130–150 µs) for ~30 µs more here. Built with numpy over
+    UTF-32 code points: a character c is the key c << 32, a pair c1 c2 the key c1 << 32 | c2
+    (no word character is NUL), so one sort of the keys gives UTF-8 byte order."""
     import numpy as np
 
     s = s or ""
+    if len(s) <= SHORT:
+        return _tsvector_binary_short(s)
     if text._changes().search(s):
         a = np.frombuffer(s.translate(text._tables()[2]).encode("utf-32-le"), dtype=np.uint32)
         word = a != 32
     else:
         a = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32)
         word = _word_table()[a]
-    chars = _distinct(a[word])
     both = word[:-1] & word[1:]
-    pairs = _distinct((a[:-1][both].astype(np.uint64) << 32) | a[1:][both])
+    keys = _distinct(
+        np.concatenate(
+            [
+                a[word].astype(np.uint64) << 32,
+                (a[:-1][both].astype(np.uint64) << 32) | a[1:][both],
+            ]
+        )
+    )
+    first = keys >> 32
+    second = keys & 0xFFFFFFFF
+    pair = second != 0
     # Each character lexeme is c NUL NUL NUL (the NUL ends the string, then npos = 0 as two
     # bytes); each pair c1 c2 NUL NUL NUL. UTF-32 zeros become those NULs in UTF-8.
-    k = 4 * len(chars)
-    out = np.zeros(k + 5 * len(pairs), dtype=np.uint32)
-    out[0:k:4] = chars
-    out[k::5] = pairs >> 32
-    out[k + 1 :: 5] = pairs & 0xFFFFFFFF
-    return struct.pack("!i", len(chars) + len(pairs)) + out.tobytes().decode("utf-32-le").encode(
-        "utf-8"
-    )
+    size = 4 + pair
+    ends = np.cumsum(size)
+    starts = ends - size
+    out = np.zeros(int(ends[-1]) if len(ends) else 0, dtype=np.uint32)
+    out[starts] = first
+    out[starts[pair] + 1] = second[pair]
+    return struct.pack("!i", len(keys)) + out.tobytes().decode("utf-32-le").encode("utf-8")
+
+
+def copy_rows(cursor, rows, table: str = TABLE) -> int:
+    """Binary COPY of prepared rows (PostgresBackend.prepare) with a psycopg cursor."""
+    cursor.adapters.register_dumper(None, TsvectorBinaryDumper)
+    with cursor.copy(f"COPY {table} ({COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(TYPES)
+        for r in rows:
+            copy.write_row(r)
+    return len(rows)
+
+
+def _unique_ids(batches):
+    """Passes the batches on; a second occurrence of an id in one load is an error (two
+    workers could otherwise write both versions)."""
+    seen: set[int] = set()
+    for batch in batches:
+        ids = {d.id for d in batch}
+        if len(ids) < len(batch) or not seen.isdisjoint(ids):
+            raise ValueError("search: an id occurs twice in one bulk load")
+        seen |= ids
+        yield batch
+
+
+# Bulk-load worker processes (PostgresBackend._load_parallel): one psycopg connection each.
+_worker_conn = None
+
+
+def _worker_start(params: dict) -> None:
+    global _worker_conn
+    import psycopg
+
+    _worker_conn = psycopg.connect(**params)
+    with _worker_conn.cursor() as c:
+        c.execute(f"SET maintenance_work_mem = '{BULK_MAINTENANCE_WORK_MEM}'")
+    _worker_conn.commit()
+
+
+def _worker_load(docs) -> int:
+    """Prepare and copy one batch into the shadow table (committed: nobody reads it yet)."""
+    with _worker_conn.cursor() as cur:
+        n = copy_rows(cur, PostgresBackend.prepare(docs), LOAD)
+    _worker_conn.commit()
+    return n
+
+
+def _worker_execute(statements: list[str]) -> None:
+    with _worker_conn.cursor() as cur:
+        for sql in statements:
+            cur.execute(sql)
+    _worker_conn.commit()
 
 
 class PostgresBackend:
@@ -218,34 +354,146 @@ class PostgresBackend:
         if not rows:
             return 0
         with self.connection.cursor() as c:
-            c.execute("DELETE FROM search_entry WHERE id = ANY(%s)", [[r[0] for r in rows]])
-            cur = c.cursor  # psycopg's own cursor: its adapters are a copy of the connection's
-            cur.adapters.register_dumper(None, TsvectorBinaryDumper)
-            with cur.copy(f"COPY search_entry ({COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy:
-                copy.set_types(TYPES)
-                for r in rows:
-                    copy.write_row(r)
-        return len(rows)
+            c.execute(f"DELETE FROM {TABLE} WHERE id = ANY(%s)", [[r[0] for r in rows]])
+            # psycopg's own cursor: its adapters are a copy of the connection's
+            return copy_rows(c.cursor, rows)
 
-    @contextmanager
-    def bulk(self):
-        """Loading many documents (a full rebuild): one transaction in which the GIN indexes
-        are dropped, the rows written without them and the indexes built again at the end
-        (CREATE INDEX sorts all entries at once instead of inserting each document's ~1,600
-        lexemes into the tree). A failure rolls everything back, indexes included: the table
-        is never left without them. DROP INDEX locks the table, so searches wait for the
-        rebuild to commit."""
+    def bulk_load(self, batches, replace_all: bool = False, workers: int | None = None) -> int:
+        """Load many documents (a full rebuild; ``batches`` yields lists of SearchDoc) into a
+        fresh shadow table and swap it in. Searches keep reading the current table until the
+        swap; writers (publishing) wait for it on a SHARE lock, so nothing written meanwhile
+        is lost; a failure drops the shadow table and leaves the current one as it was.
+
+        Outside a transaction, ``workers`` processes (default: one per core, at most
+        PARTITIONS) prepare and COPY batches on their own connections, then build each
+        partition's indexes (bulk CREATE INDEX sorts all entries at once instead of inserting
+        each document's ~1,600 lexemes into the GIN tree). Inside a transaction (tests,
+        migrations) the same happens serially on this connection.
+
+        Documents already indexed and not in ``batches`` are kept, unless ``replace_all``.
+        An id may occur once per load."""
         from django.db import transaction
 
-        with transaction.atomic(using=self.connection.alias):
-            with self.connection.cursor() as c:
-                c.execute(f"SET LOCAL maintenance_work_mem = '{BULK_MAINTENANCE_WORK_MEM}'")
-                for name in GIN:
-                    c.execute(f"DROP INDEX IF EXISTS {name}")
-            yield
-            with self.connection.cursor() as c:
-                for sql in GIN.values():
+        conn = self.connection
+        if workers is None:
+            workers = min(os.cpu_count() or 1, PARTITIONS)
+        parallel = workers > 1 and not conn.in_atomic_block
+        self._drop_load()
+        with conn.cursor() as c:
+            for sql in table_sql(LOAD):
+                c.execute(sql)
+        tune_storage(conn, LOAD, rewrite=False)
+        try:
+            with transaction.atomic(using=conn.alias):
+                with conn.cursor() as c:
+                    c.execute(f"LOCK TABLE {TABLE} IN SHARE MODE")
+                batches = _unique_ids(batches)
+                n = self._load_parallel(batches, workers) if parallel else self._load(batches)
+                if not replace_all:
+                    with conn.cursor() as c:
+                        c.execute(
+                            f"INSERT INTO {LOAD} ({COLUMNS}) SELECT {COLUMNS} FROM {TABLE} o"
+                            f" WHERE NOT EXISTS (SELECT 1 FROM {LOAD} n WHERE n.id = o.id)"
+                        )
+                self._swap()
+        finally:
+            self._drop_load()  # after a swap there is nothing left to drop
+        return n
+
+    def _drop_load(self) -> None:
+        from django.db import transaction
+
+        with transaction.atomic(using=self.connection.alias), self.connection.cursor() as c:
+            c.execute(f"DROP TABLE IF EXISTS {LOAD}")
+
+    def _load(self, batches) -> int:
+        n = 0
+        with self.connection.cursor() as c:
+            c.execute(f"SET LOCAL maintenance_work_mem = '{BULK_MAINTENANCE_WORK_MEM}'")
+            for batch in batches:
+                n += copy_rows(c.cursor, self.prepare(batch), LOAD)
+            for i in range(PARTITIONS):
+                for sql in partition_index_sql(LOAD, i):
                     c.execute(sql)
+        return n
+
+    def _load_parallel(self, batches, workers: int) -> int:
+        import multiprocessing
+        from collections import deque
+
+        params = {
+            k: v
+            for k, v in self.connection.get_connection_params().items()
+            if k not in ("cursor_factory", "context")  # Django's, not picklable
+        }
+        # fork: the workers inherit the text tables already built here; they never touch
+        # Django's connections (their own psycopg connection each).
+        pool = multiprocessing.get_context("fork").Pool(workers, _worker_start, (params,))
+        started = time.perf_counter()
+        try:
+            n = 0
+            pending: deque = deque()
+            for batch in batches:
+                pending.append(pool.apply_async(_worker_load, (batch,)))
+                if len(pending) >= 2 * workers:  # bounded memory: a few batches in flight
+                    n += pending.popleft().get()
+            while pending:
+                n += pending.popleft().get()
+            loaded = time.perf_counter()
+            jobs = [partition_index_sql(LOAD, i) for i in range(PARTITIONS)]
+            for _ in pool.imap_unordered(_worker_execute, jobs):
+                pass
+            log.info(
+                "bulk load: %d documents copied in %.1f s, indexes built in %.1f s (%d workers)",
+                n,
+                loaded - started,
+                time.perf_counter() - loaded,
+                workers,
+            )
+            pool.close()
+        finally:
+            pool.terminate()
+            pool.join()
+        return n
+
+    def _swap(self) -> None:
+        """Attach the partitions' indexes to the shadow table's parent, drop the current table
+        and give the shadow table, its partitions and indexes the current names."""
+        with self.connection.cursor() as c:
+            for sql in parent_index_sql(LOAD):
+                c.execute(sql)
+            c.execute(f"DROP TABLE {TABLE}")
+            c.execute(
+                "SELECT c.relname, c.relkind FROM pg_class c"
+                " JOIN pg_namespace ns ON ns.oid = c.relnamespace"
+                " WHERE ns.nspname = current_schema() AND starts_with(c.relname, %s)"
+                " AND c.relkind IN ('r', 'p', 'i', 'I')",
+                [LOAD],
+            )
+            for name, kind in c.fetchall():
+                what = "INDEX" if kind in ("i", "I") else "TABLE"
+                c.execute(f"ALTER {what} {name} RENAME TO {TABLE}{name[len(LOAD) :]}")
+
+    def relayout(self) -> None:
+        """Rewrite the table in the current layout (migration 0007: partitions), keeping its
+        rows; does nothing when it is already partitioned."""
+        with self.connection.cursor() as c:
+            c.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", [TABLE])
+            row = c.fetchone()
+            if row and row[0] == "p":
+                return
+            c.execute(f"DROP TABLE IF EXISTS {LOAD}")
+            for sql in table_sql(LOAD):
+                c.execute(sql)
+            tune_storage(self.connection, LOAD, rewrite=False)
+            if row:
+                c.execute(f"INSERT INTO {LOAD} ({COLUMNS}) SELECT {COLUMNS} FROM {TABLE}")
+            else:
+                c.execute(f"CREATE TABLE {TABLE} (id bigint)")  # for _swap to drop
+            for i in range(PARTITIONS):
+                for sql in partition_index_sql(LOAD, i):
+                    c.execute(sql)
+        self._swap()
 
     def remove(self, ids) -> None:
         with self.connection.cursor() as c:
