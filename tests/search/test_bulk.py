@@ -247,3 +247,32 @@ def test_relayout_keeps_the_rows_of_an_unpartitioned_table():
     assert pg.PARTITIONS == len(
         [r for r, k in layout()["rels"].items() if k == "r" and r.startswith("search_entry_p")]
     )
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("budget", [4, 30, 5000])
+def test_broad_queries_page_newest_first_whether_walking_or_sorting(monkeypatch, budget):
+    """A broad query (more matches than COUNT_CAP) first tests the newest WALK_BUDGET rows;
+    with too few matches there it sorts the GIN candidates. Both give the same pages."""
+    from gongkai.search.backends import postgres as pg
+
+    monkeypatch.setattr(pg, "COUNT_CAP", 5)
+    monkeypatch.setattr(pg, "WALK_BUDGET", budget)
+    docs = random_corpus(200, seed=12)
+    search.index_documents(docs)
+    b = search.backend()
+    newest = lambda ds: sorted(ds, key=lambda d: (d.published_at, d.id), reverse=True)  # noqa: E731
+    for q in ["政", "信息", "条例", "公开条", "市县"]:
+        words = text.parse_query(q).words
+        norm = {d.id: (text.normalise(d.heading), text.normalise(d.body_text)) for d in docs}
+        hits = [d for d in docs if all(w in norm[d.id][0] + "\n" + norm[d.id][1] for w in words)]
+        in_title = [d for d in hits if all(w in norm[d.id][0] for w in words)]
+        expected = [d.id for d in newest(in_title)] + [
+            d.id for d in newest([d for d in hits if d not in in_title])
+        ]
+        got = []
+        for offset in range(0, min(len(expected), 35), 7):
+            page, total, _ = b.search(words, Filters(), 7, offset)
+            assert total == min(len(expected), 5)
+            got += [i for i, _ in page]
+        assert got == expected[: len(got)] and len(got) == min(len(expected), 35), q

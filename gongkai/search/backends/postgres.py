@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 # must to choose between relevance ranking and the broad-query order; beyond that the portal
 # says "more than 1,000".
 COUNT_CAP = RANK_CAP
+# Rows of the recency index a broad query tests before it falls back to sorting its GIN
+# candidates (~5 µs a row: the lz4 text and strpos), see PostgresBackend._ids.
+WALK_BUDGET = 5_000
 
 TABLE = "search_entry"
 # Shadow table a bulk load fills while searches keep reading TABLE (bulk_load).
@@ -527,16 +530,8 @@ class PostgresBackend:
             if len(w) > 2:
                 sql += f" AND strpos({normcol}, %s) > 0"
                 params.append(w)
-        if f.agency_ids is not None:
-            sql += " AND agency_id = ANY(%s)"
-            params.append([int(a) for a in f.agency_ids])
-        if f.column_id is not None:
-            sql += " AND column_id = %s"
-            params.append(f.column_id)
-        if f.year is not None:
-            sql += " AND year = %s"
-            params.append(f.year)
-        return sql, params
+        fsql, fparams = self._filters(f)
+        return f"{sql} AND {fsql}", params + fparams
 
     def _title_cond(self, words) -> tuple[str, list]:
         sql = "(ttsv @@ %s::tsquery"
@@ -554,7 +549,45 @@ class PostgresBackend:
         )
         return c.fetchone()[0]
 
-    def _ids(self, c, where, params, limit, offset) -> list[int]:
+    def _filters(self, f: Filters) -> tuple[str, list]:
+        sql, params = "TRUE", []
+        if f.agency_ids is not None:
+            sql += " AND agency_id = ANY(%s)"
+            params.append([int(a) for a in f.agency_ids])
+        if f.column_id is not None:
+            sql += " AND column_id = %s"
+            params.append(f.column_id)
+        if f.year is not None:
+            sql += " AND year = %s"
+            params.append(f.year)
+        return sql, params
+
+    @staticmethod
+    def _contains(col, words) -> tuple[str, list]:
+        """Every word is a substring of ``col`` (normalised text): exact for words of any
+        length, as each is a run of letters/digits (text.parse_query)."""
+        return " AND ".join(f"strpos({col}, %s) > 0" for w in words), list(words)
+
+    def _ids(self, c, where, params, limit, offset, walk=None) -> list[int]:
+        """A page of ids, newest first. ``walk`` = (filters, params, condition on the
+        normalised columns, params) for a broad query: the newest WALK_BUDGET rows (the
+        recency index, no sort) are tested first, which answers when they hold a page of
+        matches (rows beyond them are all older). Else
+        the GIN candidates are confirmed and sorted: the planner estimates a conjunction of
+        bigrams as if they were independent and, for a common word, chose that path over
+        25,671 candidates (330 ms at 200,000 documents) where the walk reads ~80 rows."""
+        if walk is not None:
+            fsql, fparams, cond, cparams = walk
+            c.execute(
+                "SELECT id FROM (SELECT id, published_at, norm, title_norm FROM search_entry"
+                f" WHERE {fsql} ORDER BY published_at DESC NULLS LAST, id DESC LIMIT %s) s"
+                f" WHERE {cond} ORDER BY published_at DESC NULLS LAST, id DESC"
+                " LIMIT %s OFFSET %s",
+                [*fparams, WALK_BUDGET, *cparams, limit, offset],
+            )
+            ids = [r[0] for r in c.fetchall()]
+            if len(ids) == limit:
+                return ids
         c.execute(
             f"SELECT id FROM search_entry WHERE {where}"
             " ORDER BY published_at DESC NULLS LAST, id DESC LIMIT %s OFFSET %s",
@@ -564,11 +597,14 @@ class PostgresBackend:
 
     def search(self, words, f: Filters, limit: int, offset: int):
         """Title matches first, then the others, newest first (base.RANK_CAP); the index on
-        (published_at DESC, id DESC) answers broad queries without sorting."""
+        (published_at DESC, id DESC) answers broad queries without sorting (_ids)."""
         from django.db import transaction
 
         where, params = self._where(words, f)
+        fsql, fparams = self._filters(f)
         tcond, tparams = self._title_cond(words)
+        body, bparams = self._contains("norm", words)
+        title, tiparams = self._contains("title_norm", words)
         with transaction.atomic(using=self.connection.alias), self.connection.cursor() as c:
             # For a query matching most rows the planner picks a sequential scan, which
             # detoasts every tsvector to re-test it (11 ms per 1,000 rows); the GIN bitmap
@@ -577,19 +613,27 @@ class PostgresBackend:
             total = self._count(c, where, params, COUNT_CAP + 1)
             if not total:
                 return [], 0, True
+            broad = total > COUNT_CAP
             twhere, twparams = self._where(words, f, title=True)
             # Exact when below offset + limit; otherwise the title tier fills this page.
             ntitle = self._count(c, twhere, twparams, offset + limit)
             out: list[tuple[int, float]] = []
             if offset < ntitle:
-                out = [(i, 2.0) for i in self._ids(c, twhere, twparams, limit, offset)]
+                walk = None
+                if broad and ntitle >= offset + limit:
+                    walk = (fsql, fparams, title, tiparams)
+                out = [(i, 2.0) for i in self._ids(c, twhere, twparams, limit, offset, walk)]
             if len(out) < limit:
+                walk = None
+                if broad:
+                    walk = (fsql, fparams, f"{body} AND NOT ({title})", [*bparams, *tiparams])
                 ids = self._ids(
                     c,
                     f"{where} AND NOT {tcond}",
                     [*params, *tparams],
                     limit - len(out),
                     max(0, offset - ntitle),
+                    walk,
                 )
                 out += [(i, 1.0) for i in ids]
         return out, min(total, COUNT_CAP), total <= COUNT_CAP
