@@ -19,6 +19,7 @@ from one process per core, build each partition's indexes in parallel and swap t
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import struct
@@ -431,7 +432,14 @@ class PostgresBackend:
         }
         # fork: the workers inherit the text tables already built here; they never touch
         # Django's connections (their own psycopg connection each).
-        pool = multiprocessing.get_context("fork").Pool(workers, _worker_start, (params,))
+        # Frozen objects are left out of the children's garbage collections, which would
+        # otherwise touch (and so copy) every page of a large parent (the documents a caller
+        # holds in memory).
+        gc.freeze()
+        try:
+            pool = multiprocessing.get_context("fork").Pool(workers, _worker_start, (params,))
+        finally:
+            gc.unfreeze()
         started = time.perf_counter()
         try:
             n = 0
