@@ -160,6 +160,12 @@ def test_bulk_load_lays_out_partitions_with_every_index(workers):
             assert rels[f"search_entry_p{i}_{suffix}"] == "i", (i, suffix)
     assert not [r for r in rels if r.startswith(pg.LOAD)]
     assert got["tsv_compression"] == "l"  # lz4
+    with connection.cursor() as c:  # autovacuum was off for the load only
+        c.execute(
+            "SELECT count(*) FROM pg_class WHERE starts_with(relname, 'search_entry')"
+            " AND array_to_string(reloptions, ',') LIKE '%%autovacuum%%'"
+        )
+        assert c.fetchone()[0] == 0
     for q in ["政府", "信", "条例规定"]:
         assert b.match_ids([q], Filters()) == truth(docs, q), q
     from django.db import IntegrityError
@@ -251,28 +257,45 @@ def test_relayout_keeps_the_rows_of_an_unpartitioned_table():
 
 @pytest.mark.postgres_only
 @pytest.mark.parametrize("budget", [4, 30, 5000])
-def test_broad_queries_page_newest_first_whether_walking_or_sorting(monkeypatch, budget):
+@pytest.mark.parametrize("filters", [{}, {"agency_ids": [1, 3], "year": 2021}, {"column_id": 12}])
+def test_broad_and_filtered_queries_page_the_same_by_every_path(monkeypatch, budget, filters):
     """A broad query (more matches than COUNT_CAP) first tests the newest WALK_BUDGET rows;
-    with too few matches there it sorts the GIN candidates. Both give the same pages."""
+    with too few matches there it sorts the GIN candidates; a filter that leaves at most
+    WALK_BUDGET rows tests each of them. Every path gives the pages of the oracle."""
+    import dataclasses
+
     from gongkai.search.backends import postgres as pg
 
     monkeypatch.setattr(pg, "COUNT_CAP", 5)
     monkeypatch.setattr(pg, "WALK_BUDGET", budget)
-    docs = random_corpus(200, seed=12)
+    docs = [
+        dataclasses.replace(
+            d, agency_id=1 + d.id % 4, year=2020 + d.id % 3, column_id=10 + d.id % 3
+        )
+        for d in random_corpus(300, seed=12)
+    ]
     search.index_documents(docs)
     b = search.backend()
+    f = Filters(**filters)
+    scope = [
+        d
+        for d in docs
+        if (f.agency_ids is None or d.agency_id in f.agency_ids)
+        and (f.year is None or d.year == f.year)
+        and (f.column_id is None or d.column_id == f.column_id)
+    ]
     newest = lambda ds: sorted(ds, key=lambda d: (d.published_at, d.id), reverse=True)  # noqa: E731
     for q in ["政", "信息", "条例", "公开条", "市县"]:
         words = text.parse_query(q).words
-        norm = {d.id: (text.normalise(d.heading), text.normalise(d.body_text)) for d in docs}
-        hits = [d for d in docs if all(w in norm[d.id][0] + "\n" + norm[d.id][1] for w in words)]
+        norm = {d.id: (text.normalise(d.heading), text.normalise(d.body_text)) for d in scope}
+        hits = [d for d in scope if all(w in norm[d.id][0] + "\n" + norm[d.id][1] for w in words)]
         in_title = [d for d in hits if all(w in norm[d.id][0] for w in words)]
         expected = [d.id for d in newest(in_title)] + [
             d.id for d in newest([d for d in hits if d not in in_title])
         ]
         got = []
         for offset in range(0, min(len(expected), 35), 7):
-            page, total, _ = b.search(words, Filters(), 7, offset)
-            assert total == min(len(expected), 5)
+            page, total, exact = b.search(words, f, 7, offset)
+            assert (total, exact) == (min(len(expected), 5), len(expected) <= 5)
             got += [i for i, _ in page]
         assert got == expected[: len(got)] and len(got) == min(len(expected), 35), q
