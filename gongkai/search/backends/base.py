@@ -38,6 +38,22 @@ class Row:
     document_number: str
 
 
+def filter_sql(f: Filters, agency_sql: str, agency_param) -> tuple[str, list]:
+    """SQL conditions for the filters on search_entry's columns; ``agency_sql`` with one
+    placeholder takes ``agency_param(sorted agency ids)``."""
+    sql, params = "TRUE", []
+    if f.agency_ids is not None:
+        sql += f" AND {agency_sql}"
+        params.append(agency_param(sorted({int(a) for a in f.agency_ids})))
+    if f.column_id is not None:
+        sql += " AND column_id = %s"
+        params.append(f.column_id)
+    if f.year is not None:
+        sql += " AND year = %s"
+        params.append(f.year)
+    return sql, params
+
+
 def epoch(dt: datetime | None) -> int | None:
     if dt is None:
         return None

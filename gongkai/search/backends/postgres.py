@@ -31,7 +31,7 @@ from psycopg.adapt import Dumper
 from psycopg.pq import Format
 
 from .. import text
-from .base import RANK_CAP, Filters, Row, chunks
+from .base import RANK_CAP, Filters, Row, chunks, filter_sql
 
 log = logging.getLogger(__name__)
 
@@ -563,17 +563,7 @@ class PostgresBackend:
         return c.fetchone()[0]
 
     def _filters(self, f: Filters) -> tuple[str, list]:
-        sql, params = "TRUE", []
-        if f.agency_ids is not None:
-            sql += " AND agency_id = ANY(%s)"
-            params.append([int(a) for a in f.agency_ids])
-        if f.column_id is not None:
-            sql += " AND column_id = %s"
-            params.append(f.column_id)
-        if f.year is not None:
-            sql += " AND year = %s"
-            params.append(f.year)
-        return sql, params
+        return filter_sql(f, "agency_id = ANY(%s)", list)
 
     @staticmethod
     def _contains(col, words) -> tuple[str, list]:
@@ -683,19 +673,13 @@ class PostgresBackend:
             return {r[0] for r in c.fetchall()}
 
     def exact(self, key: str, f: Filters) -> list[int]:
-        sql = "SELECT id FROM search_entry WHERE (index_key = %s OR docno_key = %s)"
-        params: list = [key, key]
-        if f.agency_ids is not None:
-            sql += " AND agency_id = ANY(%s)"
-            params.append([int(a) for a in f.agency_ids])
-        if f.column_id is not None:
-            sql += " AND column_id = %s"
-            params.append(f.column_id)
-        if f.year is not None:
-            sql += " AND year = %s"
-            params.append(f.year)
+        fsql, fparams = self._filters(f)
         with self.connection.cursor() as c:
-            c.execute(sql + " ORDER BY published_at DESC NULLS LAST LIMIT 20", params)
+            c.execute(
+                "SELECT id FROM search_entry WHERE (index_key = %s OR docno_key = %s)"
+                f" AND {fsql} ORDER BY published_at DESC NULLS LAST LIMIT 20",
+                [key, key, *fparams],
+            )
             return [r[0] for r in c.fetchall()]
 
     def fetch(self, ids) -> dict[int, Row]:

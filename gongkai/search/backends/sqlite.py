@@ -20,6 +20,7 @@ Why: the previous design (characters with positions plus a positional pair colum
 
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 
 from .. import text
@@ -31,6 +32,7 @@ from .base import (
     Row,
     chunks,
     epoch,
+    filter_sql,
     from_epoch,
 )
 
@@ -381,19 +383,13 @@ class SQLiteBackend:
             return {r[0] for r in c.fetchall()}
 
     def exact(self, key: str, f: Filters) -> list[int]:
-        sql = "SELECT id FROM search_entry e WHERE (index_key = %s OR docno_key = %s)"
-        params: list = [key, key]
-        if f.agency_ids is not None:
-            sql += " AND agency_id IN (SELECT value FROM json_each(%s))"
-            params.append("[" + ",".join(str(int(a)) for a in f.agency_ids) + "]")
-        if f.column_id is not None:
-            sql += " AND column_id = %s"
-            params.append(f.column_id)
-        if f.year is not None:
-            sql += " AND year = %s"
-            params.append(f.year)
+        fsql, fparams = filter_sql(f, "agency_id IN (SELECT value FROM json_each(%s))", json.dumps)
         with self.connection.cursor() as c:
-            c.execute(sql + " ORDER BY published_at DESC LIMIT 20", params)
+            c.execute(
+                "SELECT id FROM search_entry e WHERE (index_key = %s OR docno_key = %s)"
+                f" AND {fsql} ORDER BY published_at DESC LIMIT 20",
+                [key, key, *fparams],
+            )
             return [r[0] for r in c.fetchall()]
 
     def fetch(self, ids) -> dict[int, Row]:
