@@ -54,13 +54,19 @@ def test_late_extension_warning_in_english_and_chinese(make_case, users, as_user
     assert "延期（" not in en
 
 
-@pytest.mark.django_db
-def test_late_payment_warning_and_fee_notice_line_in_english(make_case, users, as_user):
+def _case_with_fee_notice(make_case, users):
+    """Received 3 June 2025; a 300-page fee notice issued on 10 June."""
     req = make_case(day="2025-06-03")
     services.assign(req, users["clerk"], users["clerk"])
     services.issue_fee_notice(
         req, users["clerk"], on=date(2025, 6, 10), method="per_page", pages=300
     )
+    return req
+
+
+@pytest.mark.django_db
+def test_late_payment_warning_and_fee_notice_line_in_english(make_case, users, as_user):
+    req = _case_with_fee_notice(make_case, users)
     notice = req.fee_notices.get()
     services.record_payment(req, users["clerk"], on=date(2025, 7, 30))
     req.refresh_from_db()
@@ -143,11 +149,7 @@ def test_calculator_warnings_and_errors_in_english(client, demo):
 def test_fee_computation_lines_follow_the_page_language(make_case, users, as_user):
     import html as htmlmod
 
-    req = make_case(day="2025-06-03")
-    services.assign(req, users["clerk"], users["clerk"])
-    services.issue_fee_notice(
-        req, users["clerk"], on=date(2025, 6, 10), method="per_page", pages=300
-    )
+    req = _case_with_fee_notice(make_case, users)
     lines = req.fee_notices.get().lines
     assert len(lines) >= 2
     zh = htmlmod.unescape(case_page(chinese(as_user("clerk")), req))

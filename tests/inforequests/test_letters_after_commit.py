@@ -107,18 +107,23 @@ def test_rendering_runs_after_the_commit(make_case, users, letters_after_commit,
     assert reply.status == LetterStatus.READY and reply.pdf
 
 
+@pytest.fixture
+def background_case(make_case, letters_after_commit, django_capture_on_commit_callbacks, settings):
+    """A case received with letters rendered by the worker (GONGKAI_LETTERS_IN_BACKGROUND):
+    its letters are queued in the database task backend, not rendered yet."""
+    settings.GONGKAI = {**settings.GONGKAI, "LETTERS_IN_BACKGROUND": True}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        return make_case(day="2025-06-03")
+
+
 @pytest.mark.django_db
-def test_background_rendering_through_the_task_queue(
-    make_case, users, letters_after_commit, django_capture_on_commit_callbacks, settings
-):
+def test_background_rendering_through_the_task_queue(background_case, users):
     from django_tasks_db.models import DBTaskResult
 
     from gongkai.inforequests.tasks import render_letter_task
 
-    settings.GONGKAI = {**settings.GONGKAI, "LETTERS_IN_BACKGROUND": True}
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
-    with django_capture_on_commit_callbacks(execute=True):
-        req = make_case(day="2025-06-03")
+    req = background_case
     letter = Letter.objects.get(request=req)
     assert letter.status == LetterStatus.PENDING  # the request returned without rendering
     job = DBTaskResult.objects.get(task_path=render_letter_task.module_path)
@@ -142,15 +147,12 @@ def _grant_applicant(client, req):
 
 @pytest.mark.django_db
 def test_background_letter_is_generating_for_staff_and_hidden_from_the_applicant(
-    make_case, users, letters_after_commit, django_capture_on_commit_callbacks, settings, client
+    background_case, users, client
 ):
     from django.test import Client
     from django_tasks_db.models import DBTaskResult
 
-    settings.GONGKAI = {**settings.GONGKAI, "LETTERS_IN_BACKGROUND": True}
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
-    with django_capture_on_commit_callbacks(execute=True):
-        req = make_case(day="2025-06-03")
+    req = background_case
     letter = Letter.objects.get(request=req, kind="receipt")
     assert letter.status == LetterStatus.PENDING and letter.public
     detail = reverse("inforequests:detail", args=[req.pk])
@@ -217,17 +219,14 @@ def test_background_mode_is_an_environment_switch_bin_start_turns_on():
 
 @pytest.mark.django_db
 def test_a_letter_stuck_without_worker_is_flagged_and_rendered_on_request(
-    make_case, users, letters_after_commit, django_capture_on_commit_callbacks, settings
+    background_case, users, django_capture_on_commit_callbacks
 ):
     from datetime import timedelta
 
     from django.test import Client
     from django.utils import timezone
 
-    settings.GONGKAI = {**settings.GONGKAI, "LETTERS_IN_BACKGROUND": True}
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
-    with django_capture_on_commit_callbacks(execute=True):
-        req = make_case(day="2025-06-03")
+    req = background_case
     letter = Letter.objects.get(request=req, kind="receipt")
     staff = Client()
     staff.force_login(users["clerk"])
