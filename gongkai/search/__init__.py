@@ -46,51 +46,25 @@ def index_documents(
 ) -> int:
     """Add or replace documents (by id). Returns how many were indexed.
 
-    Batches are tokenised in a helper thread while the previous batch is written: the
-    database driver releases the GIL while SQLite/PostgreSQL work, so both cores are used.
-
     ``bulk=True`` is for loading many documents at once (hooks.rebuild: the search_reindex
     command and the full-rebuild task). PostgreSQL (``bulk_load``): a shadow table filled by
     one process per core and swapped in (searches go on meanwhile, writers wait; an id may
-    occur once); SQLite (``bulk()``): bulk pragmas, relaxed FTS5 merging and larger
+    occur once); SQLite: bulk pragmas, relaxed FTS5 merging and larger
     transactions. Call the backend's ``optimize()`` afterwards. ``replace_all=True`` lets a
     backend that loads a new table drop the documents not given (SQLite keeps them:
     hooks.rebuild removes those itself). Single documents and small batches (publishing) take
     the incremental path, which leaves the indexes in place.
     """
-    from concurrent.futures import ThreadPoolExecutor
-    from contextlib import closing, nullcontext
     from itertools import islice
 
-    from django.db import transaction
+    from .backends.base import write_batches
 
     b = backend(using)
     it = iter(docs)
     batches = iter(lambda: list(islice(it, BATCH)), [])
-    if bulk and hasattr(b, "bulk_load"):
+    if bulk:
         return b.bulk_load(batches, replace_all=replace_all)
-    # Batches per transaction (SQLite bulk loads commit less often).
-    per_tx = getattr(b, "bulk_group", 1) if bulk else 1
-
-    def prepared():
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pending = None
-            for batch in batches:
-                nxt = pool.submit(b.prepare, batch)
-                if pending is not None:
-                    yield pending.result()
-                pending = nxt
-            if pending is not None:
-                yield pending.result()
-
-    n = 0
-    with b.bulk() if bulk else nullcontext(), closing(prepared()) as stream:
-        for first in stream:
-            with transaction.atomic(using=using):
-                n += b.write(first)
-                for more in islice(stream, per_tx - 1):
-                    n += b.write(more)
-    return n
+    return write_batches(b, batches)
 
 
 def remove(ids: Iterable[int], using: str = "default") -> None:

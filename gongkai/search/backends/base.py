@@ -70,6 +70,37 @@ def from_epoch(v) -> datetime | None:
     return datetime.fromtimestamp(int(v), tz=UTC)
 
 
+def write_batches(backend, batches, per_tx: int = 1) -> int:
+    """Prepare and write batches of SearchDoc, ``per_tx`` batches a transaction. Each batch is
+    prepared in a helper thread while the previous one is written: the database driver
+    releases the GIL while SQLite/PostgreSQL work, so both cores are used."""
+    from concurrent.futures import ThreadPoolExecutor
+    from contextlib import closing
+    from itertools import islice
+
+    from django.db import transaction
+
+    def prepared():
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = None
+            for batch in batches:
+                nxt = pool.submit(backend.prepare, batch)
+                if pending is not None:
+                    yield pending.result()
+                pending = nxt
+            if pending is not None:
+                yield pending.result()
+
+    n = 0
+    with closing(prepared()) as stream:
+        for first in stream:
+            with transaction.atomic(using=backend.connection.alias):
+                n += backend.write(first)
+                for more in islice(stream, per_tx - 1):
+                    n += backend.write(more)
+    return n
+
+
 def chunks(seq, n=500):
     seq = list(seq)
     for i in range(0, len(seq), n):

@@ -34,6 +34,7 @@ from .base import (
     epoch,
     filter_sql,
     from_epoch,
+    write_batches,
 )
 
 # Facet filters with more agencies than this (a supervisor's whole subtree) use SQL instead.
@@ -199,6 +200,13 @@ class SQLiteBackend:
     # Batches of search.BATCH documents per transaction during a bulk load: FTS5 writes its
     # pending terms out as a new segment at every commit.
     bulk_group = 20
+
+    def bulk_load(self, batches, replace_all: bool = False) -> int:
+        """Add or replace many documents in bulk mode (``bulk()``). ``replace_all`` changes
+        nothing here: one database file has one writer, so the load goes into the live
+        index and hooks.rebuild removes what it did not bring."""
+        with self.bulk():
+            return write_batches(self, batches, self.bulk_group)
 
     @contextmanager
     def bulk(self):

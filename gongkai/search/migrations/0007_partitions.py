@@ -9,10 +9,9 @@ def forwards(apps, schema_editor):
     conn = schema_editor.connection
     if conn.vendor != "postgresql":
         return
-    from gongkai.search.backends.postgres import PostgresBackend, tune_storage
+    from gongkai.search.backends.postgres import PostgresBackend
 
-    PostgresBackend(conn).relayout()
-    tune_storage(conn, rewrite=False)
+    PostgresBackend(conn).relayout()  # the new table gets lz4 as it is created
 
 
 class Migration(migrations.Migration):
