@@ -120,6 +120,30 @@ def format_yuan(amount: Decimal) -> str:
     return f"{format_amount(amount)}元"
 
 
+def line_text(first, last, units, rate, amount, unit: str, _=lambda s: s) -> str:
+    """One tier in words, e.g. "第11–30件：20件 × 100元 = 2,000元". ``_`` translates: the
+    identity here gives the Chinese stored with the notice; pages in another language pass
+    Django's gettext (the msgids are this Chinese, see the ``fee_line`` template filter)."""
+    pages = unit == "页"
+
+    def yuan(x):
+        return _("%(amount)s元") % {"amount": format_amount(x)}
+
+    if first == last:
+        span = (_("第%(n)s页") if pages else _("第%(n)s件")) % {"n": first}
+    else:
+        span = (_("第%(a)s–%(b)s页") if pages else _("第%(a)s–%(b)s件")) % {"a": first, "b": last}
+    if not rate:
+        fmt = _("%(span)s：%(n)s页，免费") if pages else _("%(span)s：%(n)s件，免费")
+        return fmt % {"span": span, "n": units}
+    fmt = (
+        _("%(span)s：%(n)s页 × %(rate)s = %(amount)s")
+        if pages
+        else _("%(span)s：%(n)s件 × %(rate)s = %(amount)s")
+    )
+    return fmt % {"span": span, "n": units, "rate": yuan(rate), "amount": yuan(amount)}
+
+
 def _check_count(value, what):
     if isinstance(value, bool) or not isinstance(value, int):
         raise FeeError(f"{what}必须是整数")
@@ -161,12 +185,7 @@ def _lines(tiers, lo: int, hi: int, unit: str) -> tuple[list[FeeLine], Decimal]:
         n = b - a + 1
         amount = rate * n
         total += amount
-        span = f"第{a}{unit}" if a == b else f"第{a}–{b}{unit}"
-        if rate:
-            text = f"{span}：{n}{unit} × {format_yuan(rate)} = {format_yuan(amount)}"
-        else:
-            text = f"{span}：{n}{unit}，免费"
-        lines.append(FeeLine(a, b, n, rate, amount, text))
+        lines.append(FeeLine(a, b, n, rate, amount, line_text(a, b, n, rate, amount, unit)))
     return lines, total
 
 

@@ -53,7 +53,7 @@ def fee_line(line, method):
 
     from django.utils.translation import gettext as _
 
-    from gongkai.rules.fees import format_amount
+    from gongkai.rules.fees import line_text
 
     try:
         first, last, units = int(line["first"]), int(line["last"]), int(line["units"])
@@ -61,20 +61,4 @@ def fee_line(line, method):
     except (KeyError, TypeError, ValueError, InvalidOperation):
         return line.get("text", "") if isinstance(line, dict) else ""
 
-    def yuan(x):
-        return _("%(amount)s元") % {"amount": format_amount(x)}
-
-    pages = method == "per_page"
-    if first == last:
-        span = (_("第%(n)s页") if pages else _("第%(n)s件")) % {"n": first}
-    else:
-        span = (_("第%(a)s–%(b)s页") if pages else _("第%(a)s–%(b)s件")) % {"a": first, "b": last}
-    if not rate:
-        fmt = _("%(span)s：%(n)s页，免费") if pages else _("%(span)s：%(n)s件，免费")
-        return fmt % {"span": span, "n": units}
-    fmt = (
-        _("%(span)s：%(n)s页 × %(rate)s = %(amount)s")
-        if pages
-        else _("%(span)s：%(n)s件 × %(rate)s = %(amount)s")
-    )
-    return fmt % {"span": span, "n": units, "rate": yuan(rate), "amount": yuan(amount)}
+    return line_text(first, last, units, rate, amount, "页" if method == "per_page" else "件", _)
