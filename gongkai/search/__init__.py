@@ -102,7 +102,10 @@ def query(
     parsed = text.parse_query(q)
     exact_ids: list[int] = []
     key = text.lookup_key(parsed.raw) if parsed.raw else ""
-    if key:
+    # Every 索引号 and 文号 holds Arabic digits (GB/T 9704-2012 7.2.4: year and serial of a
+    # 发文字号 in Arabic numerals; 索引号 templates number documents): a query without any
+    # is no lookup key, and skipping the lookup spares every word query an index probe.
+    if key and any("0" <= ch <= "9" for ch in key):
         exact_ids = b.exact(key, f)
     ranked: list[tuple[int, float]] = []
     total, total_exact = 0, True

@@ -125,6 +125,22 @@ def test_exact_lookup_by_index_number_and_document_number():
     assert ids(search.query("109号")) and set(ids(search.query("109号"))) == {2, 3}
 
 
+def test_a_query_without_digits_is_no_lookup_key(monkeypatch):
+    """索引号 and 文号 hold Arabic digits, so a word query skips the exact lookup; one with
+    digits still makes it."""
+    search.index_documents([doc(1, "教育收费通知", index_number="000014349/2018-00222")])
+    b = search.backend()
+    probes = []
+    real = type(b).exact
+    monkeypatch.setattr(
+        type(b), "exact", lambda self, key, f: probes.append(key) or real(self, key, f)
+    )
+    assert ids(search.query("教育收费")) == [1]
+    assert probes == []
+    assert search.query("000014349/2018-00222").hits[0].exact
+    assert probes == ["000014349/2018-00222"]
+
+
 def test_filters_by_agency_column_and_year():
     search.index_documents(
         [
