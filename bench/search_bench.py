@@ -125,6 +125,9 @@ def worker(args) -> None:
         os.environ["GONGKAI_VAR_DIR"] = tmp
         os.environ["GONGKAI_SQLITE_PATH"] = os.path.join(tmp, "bench.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
+    # As deployed (and as the other benchmarks run): DEBUG on would wrap every cursor to
+    # record each statement's text.
+    os.environ.setdefault("GONGKAI_DEBUG", "0")
     import django
 
     django.setup()

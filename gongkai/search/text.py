@@ -163,13 +163,80 @@ def _chars_and_pairs(s: str) -> str:
     return out.tobytes().decode("utf-32-le")
 
 
-def fts5_tokens(text: str) -> str:
-    """The SQLite token text of a field: normalised characters and pairs, punctuation left
-    in place. FTS5's unicode61 tokenizer splits at everything but letters, digits and
-    private-use characters (the classes runs() uses), so a pair that touches punctuation is
-    read as a single character and no pair spans a gap. Duplicates stay: ``detail=none``
-    records a document once per token anyway."""
-    return _chars_and_pairs(normalise(text))
+@lru_cache(maxsize=1)
+def _word_table():
+    """Per code point: does it stay a letter/digit in the token text (index_tokens)? For text
+    that normalisation leaves alone, this replaces the ``str.translate`` pass."""
+    import numpy as np
+
+    spaced = _tables()[2]
+    word = np.ones(0x110000, dtype=bool)  # beyond the BMP the tables leave characters alone
+    word[: len(spaced)] = [spaced[i] == chr(i) and i != 32 for i in range(len(spaced))]
+    return word
+
+
+def _distinct(v):
+    """Sorted distinct values (np.unique's hash-based path is ~2× slower on ~1,000 values)."""
+    import numpy as np
+
+    v = np.sort(v)
+    if len(v) < 2:
+        return v
+    keep = np.empty(len(v), dtype=bool)
+    keep[0] = True
+    np.not_equal(v[1:], v[:-1], out=keep[1:])
+    return v[keep]
+
+
+def token_keys(s: str):
+    """The distinct tokens of index_tokens(s) as sorted numpy uint64 keys: a character c is
+    c << 32, a pair c1 c2 is c1 << 32 | c2 (no word character is NUL), so the sort order is
+    the UTF-8 byte order of the tokens (PostgreSQL's lexeme order). ~100 µs for a
+    1,300-character document, against ~300 µs for a Python set of the token strings."""
+    import numpy as np
+
+    s = s or ""
+    if _changes().search(s):
+        a = np.frombuffer(s.translate(_tables()[2]).encode("utf-32-le"), dtype=np.uint32)
+        word = a != 32
+    else:
+        a = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32)
+        word = _word_table()[a]
+    both = word[:-1] & word[1:]
+    return _distinct(
+        np.concatenate(
+            [
+                a[word].astype(np.uint64) << 32,
+                (a[:-1][both].astype(np.uint64) << 32) | a[1:][both],
+            ]
+        )
+    )
+
+
+def spell_keys(keys, end: int, n_end: int) -> str:
+    """token_keys spelled out: each token's characters followed by ``n_end`` times the code
+    point ``end``, all at C speed (UTF-32 laid out with numpy, then decoded)."""
+    import numpy as np
+
+    first = keys >> 32
+    second = keys & 0xFFFFFFFF
+    pair = second != 0
+    size = 1 + n_end + pair
+    ends = np.cumsum(size)
+    starts = ends - size
+    out = np.full(int(ends[-1]) if len(ends) else 0, end, dtype=np.uint32)
+    out[starts] = first
+    out[starts[pair] + 1] = second[pair]
+    return out.tobytes().decode("utf-32-le")
+
+
+def fts5_tokens(s: str) -> str:
+    """The SQLite token text of a field: its distinct characters and pairs (index_tokens,
+    built from token_keys). FTS5 reads ~1,400 distinct tokens of a 1,300-character document
+    instead of ~2,600 with duplicates, and the writer is the one thread a SQLite load cannot
+    spread: its tokenizer and pending-terms hash cost per token, while this runs ahead of it
+    (a helper thread, or worker processes in a bulk load; base.prepared_batches)."""
+    return spell_keys(token_keys(s), 32, 1)
 
 
 def index_tokens(text: str) -> str:

@@ -70,29 +70,62 @@ def from_epoch(v) -> datetime | None:
     return datetime.fromtimestamp(int(v), tz=UTC)
 
 
-def write_batches(backend, batches, per_tx: int = 1) -> int:
-    """Prepare and write batches of SearchDoc, ``per_tx`` batches a transaction. Each batch is
-    prepared in a helper thread while the previous one is written: the database driver
-    releases the GIL while SQLite/PostgreSQL work, so both cores are used."""
-    from concurrent.futures import ThreadPoolExecutor
+def prepared_batches(prepare, batches, processes: int = 0):
+    """``prepare(batch)`` for each batch, in order, computed ahead of the consumer: in one
+    helper thread (the database drivers release the GIL while SQLite/PostgreSQL work), or
+    with ``processes`` in that many forked worker processes, for a bulk load whose writer
+    would otherwise share the GIL with tokenising (``prepare`` must be a module-level or
+    static function; the workers never touch the database). A few batches are in flight at
+    a time, so memory stays bounded whatever the size of the load."""
+    from collections import deque
+
+    if processes:
+        import gc
+        import multiprocessing
+
+        # Frozen objects stay out of the children's collections, which would otherwise touch
+        # (and so copy) every page of a large parent.
+        gc.freeze()
+        try:
+            pool = multiprocessing.get_context("fork").Pool(processes)
+        finally:
+            gc.unfreeze()
+        submit = lambda batch: pool.apply_async(prepare, (batch,))  # noqa: E731
+        ahead = 2 * processes
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(max_workers=1)
+        submit = lambda batch: pool.submit(prepare, batch)  # noqa: E731
+        ahead = 1
+    pending: deque = deque()
+    try:
+        for batch in batches:
+            pending.append(submit(batch))
+            if len(pending) > ahead:
+                got = pending.popleft()
+                yield got.get() if processes else got.result()
+        while pending:
+            got = pending.popleft()
+            yield got.get() if processes else got.result()
+    finally:
+        if processes:
+            pool.terminate()
+            pool.join()
+        else:
+            pool.shutdown(cancel_futures=True)
+
+
+def write_batches(backend, batches, per_tx: int = 1, processes: int = 0) -> int:
+    """Prepare and write batches of SearchDoc, ``per_tx`` batches a transaction, each batch
+    prepared ahead of its write (prepared_batches)."""
     from contextlib import closing
     from itertools import islice
 
     from django.db import transaction
 
-    def prepared():
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pending = None
-            for batch in batches:
-                nxt = pool.submit(backend.prepare, batch)
-                if pending is not None:
-                    yield pending.result()
-                pending = nxt
-            if pending is not None:
-                yield pending.result()
-
     n = 0
-    with closing(prepared()) as stream:
+    with closing(prepared_batches(backend.prepare, batches, processes)) as stream:
         for first in stream:
             with transaction.atomic(using=backend.connection.alias):
                 n += backend.write(first)

@@ -25,7 +25,6 @@ import os
 import struct
 import time
 from datetime import UTC
-from functools import lru_cache
 
 from psycopg.adapt import Dumper
 from psycopg.pq import Format
@@ -191,31 +190,6 @@ class TsvectorBinaryDumper(Dumper):
         return obj
 
 
-@lru_cache(maxsize=1)
-def _word_table():
-    """Per code point: does it stay a letter/digit in the token text (text.index_tokens)? For
-    text that normalisation leaves alone, this replaces the ``str.translate`` pass."""
-    import numpy as np
-
-    spaced = text._tables()[2]
-    word = np.ones(0x110000, dtype=bool)  # beyond the BMP the tables leave characters alone
-    word[: len(spaced)] = [spaced[i] == chr(i) and i != 32 for i in range(len(spaced))]
-    return word
-
-
-def _distinct(v):
-    """Sorted distinct values (np.unique's hash-based path is ~2× slower on ~1,000 values)."""
-    import numpy as np
-
-    v = np.sort(v)
-    if len(v) < 2:
-        return v
-    keep = np.empty(len(v), dtype=bool)
-    keep[0] = True
-    np.not_equal(v[1:], v[:-1], out=keep[1:])
-    return v[keep]
-
-
 # Below this length (titles) plain Python beats numpy's fixed cost per call (~15 against
 # ~45 µs for a 30-character title).
 SHORT = 80
@@ -238,38 +212,13 @@ def tsvector_binary(s: str) -> bytes:
     20,000 documents: 220–280 → 130–150 µs) for ~30 µs more here. Built with numpy over
     UTF-32 code points: a character c is the key c << 32, a pair c1 c2 the key c1 << 32 | c2
     (no word character is NUL), so one sort of the keys gives UTF-8 byte order."""
-    import numpy as np
-
     s = s or ""
     if len(s) <= SHORT:
         return _tsvector_binary_short(s)
-    if text._changes().search(s):
-        a = np.frombuffer(s.translate(text._tables()[2]).encode("utf-32-le"), dtype=np.uint32)
-        word = a != 32
-    else:
-        a = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32)
-        word = _word_table()[a]
-    both = word[:-1] & word[1:]
-    keys = _distinct(
-        np.concatenate(
-            [
-                a[word].astype(np.uint64) << 32,
-                (a[:-1][both].astype(np.uint64) << 32) | a[1:][both],
-            ]
-        )
-    )
-    first = keys >> 32
-    second = keys & 0xFFFFFFFF
-    pair = second != 0
+    keys = text.token_keys(s)
     # Each character lexeme is c NUL NUL NUL (the NUL ends the string, then npos = 0 as two
     # bytes); each pair c1 c2 NUL NUL NUL. UTF-32 zeros become those NULs in UTF-8.
-    size = 4 + pair
-    ends = np.cumsum(size)
-    starts = ends - size
-    out = np.zeros(int(ends[-1]) if len(ends) else 0, dtype=np.uint32)
-    out[starts] = first
-    out[starts[pair] + 1] = second[pair]
-    return struct.pack("!i", len(keys)) + out.tobytes().decode("utf-32-le").encode("utf-8")
+    return struct.pack("!i", len(keys)) + text.spell_keys(keys, 0, 3).encode("utf-8")
 
 
 def copy_rows(cursor, rows, table: str = TABLE) -> int:
