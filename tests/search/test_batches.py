@@ -9,9 +9,7 @@ from gongkai.search.backends.base import prepared_batches
 @pytest.mark.parametrize("processes", [0, 1, 2])
 def test_results_come_in_order_and_few_batches_are_read_ahead(processes):
     batches = [[i, 3 * i % 7, -i] for i in range(40)]
-    assert list(prepared_batches(sorted, iter(batches), processes)) == [
-        sorted(b) for b in batches
-    ]
+    assert list(prepared_batches(sorted, iter(batches), processes)) == [sorted(b) for b in batches]
     pulled = []
 
     def source():

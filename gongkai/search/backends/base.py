@@ -70,50 +70,55 @@ def from_epoch(v) -> datetime | None:
     return datetime.fromtimestamp(int(v), tz=UTC)
 
 
-def prepared_batches(prepare, batches, processes: int = 0):
+def fork_pool(processes: int, initializer=None, initargs=()):
+    """A multiprocessing pool of forked workers (they inherit what is already built here, e.g.
+    the text tables). Frozen objects stay out of the children's garbage collections, which
+    would otherwise touch (and so copy) every page of a large parent (the documents a caller
+    holds in memory). The workers must not touch Django's connections."""
+    import gc
+    import multiprocessing
+
+    gc.freeze()
+    try:
+        return multiprocessing.get_context("fork").Pool(processes, initializer, initargs)
+    finally:
+        gc.unfreeze()
+
+
+def prepared_batches(prepare, batches, processes: int = 0, pool=None):
     """``prepare(batch)`` for each batch, in order, computed ahead of the consumer: in one
     helper thread (the database drivers release the GIL while SQLite/PostgreSQL work), or
-    with ``processes`` in that many forked worker processes, for a bulk load whose writer
-    would otherwise share the GIL with tokenising (``prepare`` must be a module-level or
-    static function; the workers never touch the database). A few batches are in flight at
-    a time, so memory stays bounded whatever the size of the load."""
+    in ``processes`` forked workers, for a bulk load whose writer would otherwise share the
+    GIL with tokenising (``prepare`` must be a module-level or static function). ``pool``:
+    a fork_pool of that many workers the caller owns (and closes) instead of one made here.
+    A few batches are in flight at a time, so memory stays bounded whatever the load."""
     from collections import deque
 
+    owned = pool is None or not processes
     if processes:
-        import gc
-        import multiprocessing
-
-        # Frozen objects stay out of the children's collections, which would otherwise touch
-        # (and so copy) every page of a large parent.
-        gc.freeze()
-        try:
-            pool = multiprocessing.get_context("fork").Pool(processes)
-        finally:
-            gc.unfreeze()
+        pool = pool or fork_pool(processes)
         submit = lambda batch: pool.apply_async(prepare, (batch,))  # noqa: E731
-        ahead = 2 * processes
+        result = lambda job: job.get()  # noqa: E731
+        close = lambda: (pool.terminate(), pool.join())  # noqa: E731
     else:
         from concurrent.futures import ThreadPoolExecutor
 
         pool = ThreadPoolExecutor(max_workers=1)
         submit = lambda batch: pool.submit(prepare, batch)  # noqa: E731
-        ahead = 1
+        result = lambda job: job.result()  # noqa: E731
+        close = lambda: pool.shutdown(cancel_futures=True)  # noqa: E731
+    ahead = 2 * processes or 1
     pending: deque = deque()
     try:
         for batch in batches:
             pending.append(submit(batch))
             if len(pending) > ahead:
-                got = pending.popleft()
-                yield got.get() if processes else got.result()
+                yield result(pending.popleft())
         while pending:
-            got = pending.popleft()
-            yield got.get() if processes else got.result()
+            yield result(pending.popleft())
     finally:
-        if processes:
-            pool.terminate()
-            pool.join()
-        else:
-            pool.shutdown(cancel_futures=True)
+        if owned:
+            close()
 
 
 def write_batches(backend, batches, per_tx: int = 1, processes: int = 0) -> int:

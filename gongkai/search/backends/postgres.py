@@ -19,7 +19,6 @@ from one process per core, build each partition's indexes in parallel and swap t
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import struct
@@ -30,7 +29,7 @@ from psycopg.adapt import Dumper
 from psycopg.pq import Format
 
 from .. import text
-from .base import RANK_CAP, Filters, Row, chunks, filter_sql
+from .base import RANK_CAP, Filters, Row, chunks, filter_sql, fork_pool, prepared_batches
 
 log = logging.getLogger(__name__)
 
@@ -345,11 +344,7 @@ class PostgresBackend:
         if workers is None:
             workers = min(os.cpu_count() or 1, PARTITIONS)
         parallel = workers > 1 and not conn.in_atomic_block
-        self._drop_load()
-        with conn.cursor() as c:
-            for sql in table_sql(LOAD):
-                c.execute(sql)
-        tune_storage(conn, LOAD, rewrite=False)
+        self._create_load()
         try:
             with transaction.atomic(using=conn.alias):
                 with conn.cursor() as c:
@@ -367,6 +362,21 @@ class PostgresBackend:
             self._drop_load()  # after a swap there is nothing left to drop
         return n
 
+    def _create_load(self) -> None:
+        """An empty shadow table (LOAD) in the current layout, without indexes."""
+        self._drop_load()
+        with self.connection.cursor() as c:
+            for sql in table_sql(LOAD):
+                c.execute(sql)
+        tune_storage(self.connection, LOAD, rewrite=False)
+
+    def _index_load(self, c) -> None:
+        """Build the shadow table's partition indexes on this connection (serially)."""
+        c.execute(f"SET LOCAL maintenance_work_mem = '{BULK_MAINTENANCE_WORK_MEM}'")
+        for i in range(PARTITIONS):
+            for sql in partition_index_sql(LOAD, i):
+                c.execute(sql)
+
     def _drop_load(self) -> None:
         from django.db import transaction
 
@@ -376,43 +386,22 @@ class PostgresBackend:
     def _load(self, batches) -> int:
         n = 0
         with self.connection.cursor() as c:
-            c.execute(f"SET LOCAL maintenance_work_mem = '{BULK_MAINTENANCE_WORK_MEM}'")
             for batch in batches:
                 n += copy_rows(c.cursor, self.prepare(batch), LOAD)
-            for i in range(PARTITIONS):
-                for sql in partition_index_sql(LOAD, i):
-                    c.execute(sql)
+            self._index_load(c)
         return n
 
     def _load_parallel(self, batches, workers: int) -> int:
-        import multiprocessing
-        from collections import deque
-
         params = {
             k: v
             for k, v in self.connection.get_connection_params().items()
             if k not in ("cursor_factory", "context")  # Django's, not picklable
         }
-        # fork: the workers inherit the text tables already built here; they never touch
-        # Django's connections (their own psycopg connection each).
-        # Frozen objects are left out of the children's garbage collections, which would
-        # otherwise touch (and so copy) every page of a large parent (the documents a caller
-        # holds in memory).
-        gc.freeze()
-        try:
-            pool = multiprocessing.get_context("fork").Pool(workers, _worker_start, (params,))
-        finally:
-            gc.unfreeze()
+        # Each worker has its own psycopg connection (_worker_start): prepare and COPY.
+        pool = fork_pool(workers, _worker_start, (params,))
         started = time.perf_counter()
         try:
-            n = 0
-            pending: deque = deque()
-            for batch in batches:
-                pending.append(pool.apply_async(_worker_load, (batch,)))
-                if len(pending) >= 2 * workers:  # bounded memory: a few batches in flight
-                    n += pending.popleft().get()
-            while pending:
-                n += pending.popleft().get()
+            n = sum(prepared_batches(_worker_load, batches, workers, pool))
             loaded = time.perf_counter()
             jobs = [partition_index_sql(LOAD, i) for i in range(PARTITIONS)]
             for _ in pool.imap_unordered(_worker_execute, jobs):
@@ -486,19 +475,13 @@ class PostgresBackend:
         with transaction.atomic(using=self.connection.alias), self.connection.cursor() as c:
             c.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", [TABLE])
             row = c.fetchone()
-            c.execute(f"DROP TABLE IF EXISTS {LOAD}")
-            for sql in table_sql(LOAD):
-                c.execute(sql)
-            tune_storage(self.connection, LOAD, rewrite=False)
+            self._create_load()
             if row:
                 c.execute(f"LOCK {TABLE} IN SHARE MODE")
                 c.execute(f"INSERT INTO {LOAD} ({COLUMNS}) SELECT {COLUMNS} FROM {TABLE}")
             else:
                 c.execute(f"CREATE TABLE {TABLE} (id bigint)")  # for _swap to drop
-            c.execute(f"SET LOCAL maintenance_work_mem = '{BULK_MAINTENANCE_WORK_MEM}'")
-            for i in range(PARTITIONS):
-                for sql in partition_index_sql(LOAD, i):
-                    c.execute(sql)
+            self._index_load(c)
             self._swap()
 
     def remove(self, ids) -> None:
@@ -561,29 +544,30 @@ class PostgresBackend:
         length, as each is a run of letters/digits (text.parse_query)."""
         return " AND ".join(f"strpos({col}, %s) > 0" for w in words), list(words)
 
-    def _ids(
-        self, c, where, params, limit, offset, walk=None, fallback=True, budget=WALK_BUDGET
-    ) -> list[int]:
-        """A page of ids, newest first. ``walk`` = (filters, params, condition on the
-        normalised columns, params) for a broad query: the newest WALK_BUDGET rows (the
-        recency index, no sort) are tested first, which answers when they hold a page of
-        matches (rows beyond them are all older). Else
-        the GIN candidates are confirmed and sorted: the planner estimates a conjunction of
-        bigrams as if they were independent and, for a common word, chose that path over
-        25,671 candidates (330 ms at 200,000 documents) where the walk reads ~80 rows.
-        Without ``fallback``, the walk's rows are returned as they are (fewer than a page:
-        the caller goes on another way)."""
+    def _walk(self, c, walk, limit, offset, budget=WALK_BUDGET) -> list[int]:
+        """A broad query's page from the newest ``budget`` rows (the recency index, no sort):
+        ``walk`` = (filters, params, condition on the normalised columns, params). Exact when
+        it returns a full page (rows beyond those are all older); fewer: the caller goes on
+        another way."""
+        fsql, fparams, cond, cparams = walk
+        c.execute(
+            "SELECT id FROM (SELECT id, published_at, norm, title_norm FROM search_entry"
+            f" WHERE {fsql} ORDER BY published_at DESC NULLS LAST, id DESC LIMIT %s) s"
+            f" WHERE {cond} ORDER BY published_at DESC NULLS LAST, id DESC"
+            " LIMIT %s OFFSET %s",
+            [*fparams, budget, *cparams, limit, offset],
+        )
+        return [r[0] for r in c.fetchall()]
+
+    def _ids(self, c, where, params, limit, offset, walk=None) -> list[int]:
+        """A page of ids, newest first. ``walk`` (see _walk) for a broad query: the newest
+        WALK_BUDGET rows are tested first, which answers when they hold a page of matches.
+        Else the GIN candidates are confirmed and sorted: the planner estimates a conjunction
+        of bigrams as if they were independent and, for a common word, chose that path over
+        25,671 candidates (330 ms at 200,000 documents) where the walk reads ~80 rows."""
         if walk is not None:
-            fsql, fparams, cond, cparams = walk
-            c.execute(
-                "SELECT id FROM (SELECT id, published_at, norm, title_norm FROM search_entry"
-                f" WHERE {fsql} ORDER BY published_at DESC NULLS LAST, id DESC LIMIT %s) s"
-                f" WHERE {cond} ORDER BY published_at DESC NULLS LAST, id DESC"
-                " LIMIT %s OFFSET %s",
-                [*fparams, budget, *cparams, limit, offset],
-            )
-            ids = [r[0] for r in c.fetchall()]
-            if len(ids) == limit or not fallback:
+            ids = self._walk(c, walk, limit, offset)
+            if len(ids) == limit:
                 return ids
         c.execute(
             f"SELECT id FROM search_entry WHERE {where}"
@@ -640,9 +624,7 @@ class PostgresBackend:
                 # The title tier of a broad query often fills the page from the newest rows
                 # alone; its count would build a partition's whole GIN bitmap first (3–9 ms
                 # for a common character at 1,000,000 documents).
-                ids = self._ids(
-                    c, "", [], limit, offset, title_walk, fallback=False, budget=TITLE_WALK_BUDGET
-                )
+                ids = self._walk(c, title_walk, limit, offset, TITLE_WALK_BUDGET)
                 if len(ids) == limit:
                     return [(i, 2.0) for i in ids], COUNT_CAP, False
             twhere, twparams = self._where(words, f, title=True)
