@@ -53,17 +53,24 @@ def index_documents(
     transactions. Call the backend's ``optimize()`` afterwards. ``replace_all=True`` lets a
     backend that loads a new table drop the documents not given (SQLite keeps them:
     hooks.rebuild removes those itself). Single documents and small batches (publishing) take
-    the incremental path, which leaves the indexes in place.
+    the incremental path, which leaves the indexes in place; outside a transaction, more than
+    base.MANY_BATCHES batches of it (an import through the ``reindex`` task) go to worker
+    processes (``write_many``: PostgreSQL writes from several connections, SQLite tokenises
+    beside its one writer; PostgreSQL takes an id once there, as in a bulk load).
     """
     from itertools import islice
 
-    from .backends.base import write_batches
+    from .backends.base import many, write_batches
 
     b = backend(using)
     it = iter(docs)
     batches = iter(lambda: list(islice(it, BATCH)), [])
     if bulk:
         return b.bulk_load(batches, replace_all=replace_all)
+    if not b.connection.in_atomic_block:
+        batches, more = many(batches)
+        if more:
+            return b.write_many(batches)
     return write_batches(b, batches)
 
 

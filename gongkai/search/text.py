@@ -254,6 +254,14 @@ def _segmenter():
     return rjieba
 
 
+def warm() -> None:
+    """Load what a process's first query would otherwise wait for: rjieba's dictionary
+    (~170 ms, built when the module is imported) and the normalisation tables. Web server
+    processes call it at start (gongkai/wsgi.py); commands that never search do not pay."""
+    _segmenter()
+    _tables()
+
+
 @dataclass
 class ParsedQuery:
     """A query as a list of words that must all occur (each a normalised substring)."""

@@ -68,6 +68,50 @@ def test_bulk_and_incremental_indexes_find_the_same_documents(monkeypatch):
         assert gin_indexes() == {"search_entry_tsv", "search_entry_ttsv"}
 
 
+def test_many_batches_outside_a_transaction_go_to_worker_processes(monkeypatch):
+    """An import (the reindex task) on the incremental path: more than MANY_BATCHES batches
+    are written by write_many (PostgreSQL: several connections; SQLite: tokenised in worker
+    processes) and give the same index as one batch at a time."""
+    from django.db import transaction
+
+    monkeypatch.setattr(search, "BATCH", 30)
+    b = search.backend()
+    calls = []
+    real = type(b).write_many
+    monkeypatch.setattr(
+        type(b), "write_many", lambda self, batches: calls.append(1) or real(self, batches)
+    )
+    docs = random_corpus(240, seed=21)  # 8 batches
+    # Some ids are already indexed with other text: replaced by id, as one at a time would.
+    search.index_documents([doc(i, "旧的标题", "旧的正文") for i in (3, 100, 240)])
+    assert calls == []  # one batch: the calling process
+    assert search.index_documents(docs) == 240
+    assert calls == [1]
+    assert b.count() == 240
+    assert not search.query("旧的").total
+    rnd = random.Random(5)
+    for _ in range(25):
+        d = rnd.choice(docs)
+        r = rnd.choice(text.runs(text.normalise(d.body_text)))
+        q = r[: rnd.randint(1, 4)]
+        assert b.match_ids([q], Filters()) == truth(docs, q), q
+    # Inside a transaction the caller's transaction holds every write: no worker processes.
+    more = [doc(1000 + i, "事务中的通知", "正文") for i in range(200)]
+    with transaction.atomic():
+        assert search.index_documents(more) == 200
+    assert calls == [1]
+    assert search.query("事务中").total == 200
+
+
+@pytest.mark.postgres_only
+def test_an_id_twice_among_many_batches_is_refused(monkeypatch):
+    monkeypatch.setattr(search, "BATCH", 10)
+    docs = random_corpus(60, seed=8)
+    with pytest.raises(ValueError):
+        search.index_documents([*docs, doc(7, "重复", "重复")])
+    assert not search.query("重复").total
+
+
 def test_a_failing_bulk_load_leaves_the_index_usable():
     search.index_documents([doc(1, "原有的通知", "正文")])
     before = sqlite_settings() if connection.vendor == "sqlite" else None

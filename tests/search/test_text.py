@@ -88,3 +88,27 @@ def test_lookup_key_shortcut_for_plain_ascii_matches_the_full_parse(monkeypatch)
         text, "_ASCII_BRACKETS", type("All", (), {"search": lambda self, s: True})()
     )
     assert fast == [text.lookup_key(s) for s in samples]
+
+
+def test_server_processes_load_the_segmenter_at_start_and_commands_do_not():
+    """The first query of a web server process would otherwise wait ~170 ms for rjieba's
+    dictionary (gongkai/wsgi.py warms it); a management command that never searches does
+    not load it."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'gongkai.settings');"
+        "{imp}; print('rjieba' in sys.modules)"
+    )
+    runs = {
+        "server": "import gongkai.wsgi",
+        "command": "import django; django.setup(); import gongkai.search, gongkai.search.text",
+    }
+    loaded = {
+        k: subprocess.run(
+            [sys.executable, "-c", probe.format(imp=v)], capture_output=True, text=True, check=True
+        ).stdout.split()[-1]
+        for k, v in runs.items()
+    }
+    assert loaded == {"server": "True", "command": "False"}

@@ -139,6 +139,30 @@ def write_batches(backend, batches, per_tx: int = 1, processes: int = 0) -> int:
     return n
 
 
+# A write of more than this many batches (search.BATCH documents each) outside a transaction
+# (an import through the reindex task) is spread over worker processes (write_many); smaller
+# ones, publishing among them (hooks.INLINE_LIMIT), stay in the calling process.
+MANY_BATCHES = 4
+
+
+def many(batches, n: int = MANY_BATCHES):
+    """``(batches, more)``: the same batches, and whether there are more than ``n`` (only
+    the first n + 1 are read ahead)."""
+    from itertools import chain, islice
+
+    batches = iter(batches)
+    head = list(islice(batches, n + 1))
+    return chain(head, batches), len(head) > n
+
+
+def prepare_processes() -> int:
+    """Worker processes that tokenise beside a single writer: every core but the writer's
+    (none on one core: a helper thread then)."""
+    import os
+
+    return max(0, (os.cpu_count() or 1) - 1)
+
+
 def chunks(seq, n=500):
     seq = list(seq)
     for i in range(0, len(seq), n):

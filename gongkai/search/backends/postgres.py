@@ -233,6 +233,13 @@ def copy_rows(cursor, rows, table: str = TABLE) -> int:
     return len(rows)
 
 
+def replace_rows(cursor, rows) -> int:
+    """Replace prepared rows in the live table by id (a psycopg cursor): delete, then binary
+    COPY (~2× the rate of a multi-row INSERT … ON CONFLICT, bench/README.md)."""
+    cursor.execute(f"DELETE FROM {TABLE} WHERE id = ANY(%s)", [[r[0] for r in rows]])
+    return copy_rows(cursor, rows)
+
+
 def _unique_ids(batches):
     """Passes the batches on; a second occurrence of an id in one load is an error (two
     workers could otherwise write both versions)."""
@@ -263,6 +270,14 @@ def _worker_load(docs) -> int:
     """Prepare and copy one batch into the shadow table (committed: nobody reads it yet)."""
     with _worker_conn.cursor() as cur:
         n = copy_rows(cur, PostgresBackend.prepare(docs), LOAD)
+    _worker_conn.commit()
+    return n
+
+
+def _worker_write(docs) -> int:
+    """Prepare and write one batch into the live table, in a transaction of its own."""
+    with _worker_conn.cursor() as cur:
+        n = replace_rows(cur, PostgresBackend.prepare(docs))
     _worker_conn.commit()
     return n
 
@@ -315,14 +330,38 @@ class PostgresBackend:
         return rows
 
     def write(self, rows) -> int:
-        """Replace by id: delete, then binary COPY (~2× the rate of a multi-row INSERT … ON
-        CONFLICT, bench/README.md)."""
+        """Replace by id (replace_rows)."""
         if not rows:
             return 0
         with self.connection.cursor() as c:
-            c.execute(f"DELETE FROM {TABLE} WHERE id = ANY(%s)", [[r[0] for r in rows]])
             # psycopg's own cursor: its adapters are a copy of the connection's
-            return copy_rows(c.cursor, rows)
+            return replace_rows(c.cursor, rows)
+
+    def write_many(self, batches) -> int:
+        """Many documents on the incremental path (search.index_documents, outside a
+        transaction): the server's GIN insertion (~700 µs a document, on one core per
+        connection) is the limit, so one more worker process than cores prepares and writes
+        batches on its own connection, a transaction each (20,000 documents into 200,000:
+        ~1,050 -> ~2,000 documents/s, bench/README.md). An id may occur once (two
+        connections would otherwise race for it)."""
+        workers = (os.cpu_count() or 1) + 1
+        pool = self._worker_pool(workers)
+        try:
+            n = sum(prepared_batches(_worker_write, _unique_ids(batches), workers, pool))
+            pool.close()
+        finally:
+            pool.terminate()
+            pool.join()
+        return n
+
+    def _worker_pool(self, workers: int):
+        """Forked processes, each with its own psycopg connection to this database."""
+        params = {
+            k: v
+            for k, v in self.connection.get_connection_params().items()
+            if k not in ("cursor_factory", "context")  # Django's, not picklable
+        }
+        return fork_pool(workers, _worker_start, (params,))
 
     def bulk_load(self, batches, replace_all: bool = False, workers: int | None = None) -> int:
         """Load many documents (a full rebuild; ``batches`` yields lists of SearchDoc) into a
@@ -392,13 +431,8 @@ class PostgresBackend:
         return n
 
     def _load_parallel(self, batches, workers: int) -> int:
-        params = {
-            k: v
-            for k, v in self.connection.get_connection_params().items()
-            if k not in ("cursor_factory", "context")  # Django's, not picklable
-        }
         # Each worker has its own psycopg connection (_worker_start): prepare and COPY.
-        pool = fork_pool(workers, _worker_start, (params,))
+        pool = self._worker_pool(workers)
         started = time.perf_counter()
         try:
             n = sum(prepared_batches(_worker_load, batches, workers, pool))
