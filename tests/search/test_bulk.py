@@ -45,6 +45,16 @@ def sqlite_settings() -> dict:
     return out
 
 
+def assert_finds_substrings(b, docs, seed: int, longest: int, queries: int = 30) -> None:
+    """Queries cut from the documents' own text find exactly the documents holding them."""
+    rnd = random.Random(seed)
+    for _ in range(queries):
+        d = rnd.choice(docs)
+        r = rnd.choice(text.runs(text.normalise(d.body_text)))
+        q = r[: rnd.randint(1, longest)]
+        assert b.match_ids([q], Filters()) == truth(docs, q), q
+
+
 def test_bulk_and_incremental_indexes_find_the_same_documents(monkeypatch):
     monkeypatch.setattr(search, "BATCH", 40)  # several batches and transactions
     docs = random_corpus(300, seed=11)
@@ -55,12 +65,7 @@ def test_bulk_and_incremental_indexes_find_the_same_documents(monkeypatch):
     b.optimize()
     assert b.count() == 300
     assert not search.query("旧的").total
-    rnd = random.Random(3)
-    for _ in range(30):
-        d = rnd.choice(docs)
-        r = rnd.choice(text.runs(text.normalise(d.body_text)))
-        q = r[: rnd.randint(1, 2)]
-        assert b.match_ids([q], Filters()) == truth(docs, q), q
+    assert_finds_substrings(b, docs, seed=3, longest=2)
     # The incremental path still works on the bulk-built index.
     search.index_documents([doc(301, "新增的通知", "新增内容")])
     assert [h.id for h in search.query("新增").hits] == [301]
@@ -89,12 +94,7 @@ def test_many_batches_outside_a_transaction_go_to_worker_processes(monkeypatch):
     assert calls == [1]
     assert b.count() == 240
     assert not search.query("旧的").total
-    rnd = random.Random(5)
-    for _ in range(25):
-        d = rnd.choice(docs)
-        r = rnd.choice(text.runs(text.normalise(d.body_text)))
-        q = r[: rnd.randint(1, 4)]
-        assert b.match_ids([q], Filters()) == truth(docs, q), q
+    assert_finds_substrings(b, docs, seed=5, longest=4)
     # Inside a transaction the caller's transaction holds every write: no worker processes.
     more = [doc(1000 + i, "事务中的通知", "正文") for i in range(200)]
     with transaction.atomic():
@@ -153,6 +153,22 @@ def test_tsvector_binary_holds_exactly_the_index_tokens():
         assert lexemes[-1] == ""
         assert len(lexemes) - 1 == n == len(set(lexemes[:-1]))
         assert set(lexemes[:-1]) == set(text.index_tokens(s).split()), s
+
+
+def test_a_batch_of_tsvectors_is_each_text_on_its_own():
+    """tsvectors_binary tokenises short texts together and spells everything in one pass:
+    each result must be that text's alone, whatever stands beside it."""
+    from gongkai.search.backends.postgres import SHORT, tsvectors_binary
+
+    corpus = random_corpus(40, seed=9)
+    texts = ["", "政", "a b", "，。", "𠀀𠀁和𠀂", "體育館 ＡＢＣ", "x" * SHORT, "收" * (SHORT + 1)]
+    texts += [d.heading for d in corpus] + [d.heading + "\n" + d.body_text for d in corpus]
+    random.Random(2).shuffle(texts)
+    for t, data in zip(texts, tsvectors_binary(texts), strict=True):
+        lexemes = [x.decode("utf-8") for x in data[4:].split(b"\0\0\0")[:-1]]
+        assert int.from_bytes(data[:4], "big") == len(lexemes), t
+        assert lexemes == sorted(set(text.index_tokens(t).split()), key=str.encode), t
+    assert tsvectors_binary([]) == []
 
 
 def test_tsvector_binary_sends_lexemes_in_the_servers_order():
