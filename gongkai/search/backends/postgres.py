@@ -370,9 +370,10 @@ class PostgresBackend:
         transaction): the server's GIN insertion (~700 µs a document, on one core per
         connection) is the limit, so one more worker process than cores prepares and writes
         batches on its own connection, a transaction each (20,000 documents into 200,000:
-        ~1,050 -> ~2,000 documents/s, bench/README.md). An id may occur once (two
-        connections would otherwise race for it)."""
-        workers = (os.cpu_count() or 1) + 1
+        ~1,050 -> ~2,000 documents/s, bench/README.md); at most one per partition, whose
+        pending GIN list more writers would queue on. An id may occur once (two connections
+        would otherwise race for it)."""
+        workers = min((os.cpu_count() or 1) + 1, PARTITIONS)
         pool = self._worker_pool(workers)
         try:
             n = sum(prepared_batches(_worker_write, _unique_ids(batches), workers, pool))
