@@ -248,8 +248,8 @@ def worker(args) -> None:
     extra = [dataclasses.replace(d, id=d.id + 10 * len(docs)) for d in docs[: args.incremental]]
     single = [dataclasses.replace(d, id=d.id + 20 * len(docs)) for d in docs[: args.single]]
     n_docs = len(docs)
-    # The corpus and its normalised copy (~7 GB at 1,000,000) are done with: held on, they
-    # crowded the database's files out of the page cache and halved the rate below.
+    # The corpus and its normalised copy (~7 GB at 1,000,000) are not needed any more; the
+    # database's files compete with them for the page cache (bench/README.md, "Imports").
     del docs, norm
     gc.collect()
     t0 = time.perf_counter()
