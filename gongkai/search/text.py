@@ -202,12 +202,22 @@ def token_keys(s: str):
     else:
         a = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32)
         word = _word_table()[a]
+    return _keys(a, word)
+
+
+def _keys(a, word, high=0):
+    """Sorted distinct keys of the word characters of ``a`` (UTF-32 code points) and of
+    their adjacent pairs; ``high`` (a number or an array like ``a``) is or-ed into each."""
+    import numpy as np
+
     both = word[:-1] & word[1:]
+    if not isinstance(high, np.ndarray):
+        high = np.full(len(a), high, dtype=np.uint64)
     return _distinct(
         np.concatenate(
             [
-                a[word].astype(np.uint64) << 32,
-                (a[:-1][both].astype(np.uint64) << 32) | a[1:][both],
+                high[word] | (a[word].astype(np.uint64) << 32),
+                high[:-1][both] | (a[:-1][both].astype(np.uint64) << 32) | a[1:][both],
             ]
         )
     )
@@ -219,13 +229,14 @@ _TEXT_SHIFT = 53
 _MANY = 1 << (64 - _TEXT_SHIFT)
 
 
-def token_keys_many(texts: list[str]) -> list:
-    """token_keys of each text, computed together: numpy's fixed cost per call (~45 µs,
-    more than a 60-character title's own work) is paid once a batch instead of once a text.
-    For short texts (titles): one sort of many long texts costs more than one sort each."""
+def token_keys_many(texts: list[str]):
+    """token_keys of each text, computed together: ``(keys, counts)``, the texts' keys one
+    after another and how many each has. numpy's fixed cost per call (~45 µs, more than a
+    60-character title's own work) is paid once a batch instead of once a text. For short
+    texts (titles): one sort of many long texts costs more than one sort each."""
     import numpy as np
 
-    out: list = []
+    keys, counts = [np.zeros(0, dtype=np.uint64)], [np.zeros(0, dtype=np.int64)]
     for start in range(0, len(texts), _MANY):
         # Each text translated alone (a normalised text may change length), then joined by
         # a space, which no token spans.
@@ -233,22 +244,12 @@ def token_keys_many(texts: list[str]) -> list:
         a = np.frombuffer(" ".join(parts).encode("utf-32-le"), dtype=np.uint32)
         sizes = np.fromiter((len(p) + 1 for p in parts), dtype=np.int64, count=len(parts))
         which = np.repeat(np.arange(len(parts), dtype=np.uint64), sizes)[: len(a)]
-        which <<= np.uint64(_TEXT_SHIFT)
-        word = a != 32
-        both = word[:-1] & word[1:]
-        keys = _distinct(
-            np.concatenate(
-                [
-                    which[word] | (a[word].astype(np.uint64) << 32),
-                    which[:-1][both] | (a[:-1][both].astype(np.uint64) << 32) | a[1:][both],
-                ]
-            )
+        k = _keys(a, a != 32, which << np.uint64(_TEXT_SHIFT))
+        counts.append(
+            np.bincount((k >> np.uint64(_TEXT_SHIFT)).astype(np.int64), minlength=len(parts))
         )
-        bounds = np.searchsorted(
-            keys, np.arange(1, len(parts), dtype=np.uint64) << np.uint64(_TEXT_SHIFT)
-        )
-        out += np.split(keys & np.uint64((1 << _TEXT_SHIFT) - 1), bounds)
-    return out
+        keys.append(k & np.uint64((1 << _TEXT_SHIFT) - 1))
+    return np.concatenate(keys), np.concatenate(counts)
 
 
 def spell_keys(keys, end: int, n_end: int) -> str:

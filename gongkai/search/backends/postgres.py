@@ -24,6 +24,7 @@ import logging
 import os
 import struct
 import time
+from contextlib import contextmanager
 from datetime import UTC
 
 from psycopg.adapt import Dumper
@@ -212,28 +213,29 @@ def tsvectors_binary(texts: list[str]) -> list[bytes]:
     out: list[bytes | None] = [None] * len(texts)
     short = [i for i, t in enumerate(texts) if len(t or "") <= SHORT]
     if short:
-        keys = text.token_keys_many([texts[i] for i in short])
-        for i, data in zip(short, _spell_many(keys), strict=True):
+        keys, counts = text.token_keys_many([texts[i] for i in short])
+        for i, data in zip(short, _spell(keys, counts.tolist()), strict=True):
             out[i] = data
     for i, t in enumerate(texts):
         if out[i] is None:
-            out[i] = _spell_many([text.token_keys(t)])[0]
+            keys = text.token_keys(t)
+            out[i] = _spell(keys, [len(keys)])[0]
     return out
 
 
-def _spell_many(keys: list) -> list[bytes]:
-    """tsvector binary input for each array of token keys, spelled out in one pass."""
+def _spell(keys, counts: list[int]) -> list[bytes]:
+    """tsvector binary input for consecutive runs of token keys (``counts`` keys each),
+    spelled out in one pass."""
     import numpy as np
 
-    every = np.concatenate(keys) if len(keys) > 1 else keys[0]
     # Each character lexeme is c NUL NUL NUL (the NUL ends the string, then npos = 0 as two
     # bytes); each pair c1 c2 NUL NUL NUL. UTF-32 zeros become those NULs in UTF-8.
-    spelled = text.spell_keys(every, 0, 3)
-    if len(keys) == 1:
-        return [struct.pack("!i", len(every)) + spelled.encode("utf-8")]
-    ends = np.cumsum(4 + ((every & np.uint64(0xFFFFFFFF)) != 0)).tolist()
+    spelled = text.spell_keys(keys, 0, 3)
+    if len(counts) == 1:
+        return [struct.pack("!i", counts[0]) + spelled.encode("utf-8")]
+    ends = np.cumsum(4 + ((keys & np.uint64(0xFFFFFFFF)) != 0)).tolist()
     out, pos, k = [], 0, 0
-    for n in map(len, keys):
+    for n in counts:
         k += n
         end = ends[k - 1] if n else pos
         out.append(struct.pack("!i", n) + spelled[pos:end].encode("utf-8"))
@@ -374,23 +376,25 @@ class PostgresBackend:
         pending GIN list more writers would queue on. An id may occur once (two connections
         would otherwise race for it)."""
         workers = min((os.cpu_count() or 1) + 1, PARTITIONS)
-        pool = self._worker_pool(workers)
-        try:
-            n = sum(prepared_batches(_worker_write, _unique_ids(batches), workers, pool))
-            pool.close()
-        finally:
-            pool.terminate()
-            pool.join()
-        return n
+        with self._worker_pool(workers) as pool:
+            return sum(prepared_batches(_worker_write, _unique_ids(batches), workers, pool))
 
+    @contextmanager
     def _worker_pool(self, workers: int):
-        """Forked processes, each with its own psycopg connection to this database."""
+        """Forked processes, each with its own psycopg connection to this database; ended
+        when the block ends (terminated if it raised)."""
         params = {
             k: v
             for k, v in self.connection.get_connection_params().items()
             if k not in ("cursor_factory", "context")  # Django's, not picklable
         }
-        return fork_pool(workers, _worker_start, (params,))
+        pool = fork_pool(workers, _worker_start, (params,))
+        try:
+            yield pool
+            pool.close()
+        finally:
+            pool.terminate()
+            pool.join()
 
     def bulk_load(self, batches, replace_all: bool = False, workers: int | None = None) -> int:
         """Load many documents (a full rebuild; ``batches`` yields lists of SearchDoc) into a
@@ -461,25 +465,20 @@ class PostgresBackend:
 
     def _load_parallel(self, batches, workers: int) -> int:
         # Each worker has its own psycopg connection (_worker_start): prepare and COPY.
-        pool = self._worker_pool(workers)
-        started = time.perf_counter()
-        try:
+        with self._worker_pool(workers) as pool:
+            started = time.perf_counter()
             n = sum(prepared_batches(_worker_load, batches, workers, pool))
             loaded = time.perf_counter()
             jobs = [partition_index_sql(LOAD, i) for i in range(PARTITIONS)]
             for _ in pool.imap_unordered(_worker_execute, jobs):
                 pass
-            log.info(
-                "bulk load: %d documents copied in %.1f s, indexes built in %.1f s (%d workers)",
-                n,
-                loaded - started,
-                time.perf_counter() - loaded,
-                workers,
-            )
-            pool.close()
-        finally:
-            pool.terminate()
-            pool.join()
+        log.info(
+            "bulk load: %d documents copied in %.1f s, indexes built in %.1f s (%d workers)",
+            n,
+            loaded - started,
+            time.perf_counter() - loaded,
+            workers,
+        )
         return n
 
     def _swap(self) -> None:
