@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +65,7 @@ def docs_file(n: int, seed: int) -> Path:
     return path
 
 
-def make_queries(texts: list[str], count: int, seed: int) -> dict[str, list[str]]:
+def make_queries(texts: Sequence[str], count: int, seed: int) -> dict[str, list[str]]:
     """Deterministic queries sampled from the corpus itself (so they have matches)."""
     import opencc
 

@@ -205,22 +205,19 @@ def token_keys(s: str):
     return _keys(a, word)
 
 
-def _keys(a, word, high=0):
+def _keys(a, word, high=None):
     """Sorted distinct keys of the word characters of ``a`` (UTF-32 code points) and of
-    their adjacent pairs; ``high`` (a number or an array like ``a``) is or-ed into each."""
+    their adjacent pairs; ``high`` (an array like ``a``, token_keys_many's text numbers) is
+    or-ed into each."""
     import numpy as np
 
     both = word[:-1] & word[1:]
-    if not isinstance(high, np.ndarray):
-        high = np.full(len(a), high, dtype=np.uint64)
-    return _distinct(
-        np.concatenate(
-            [
-                high[word] | (a[word].astype(np.uint64) << 32),
-                high[:-1][both] | (a[:-1][both].astype(np.uint64) << 32) | a[1:][both],
-            ]
-        )
-    )
+    chars = a[word].astype(np.uint64) << 32
+    pairs = (a[:-1][both].astype(np.uint64) << 32) | a[1:][both]
+    if high is not None:
+        chars |= high[word]
+        pairs |= high[:-1][both]
+    return _distinct(np.concatenate([chars, pairs]))
 
 
 # token_keys of several texts at once (token_keys_many): the text's number sits above the
